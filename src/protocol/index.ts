@@ -1,0 +1,6 @@
+export * from './errors.ts'
+export * from './ids.ts'
+export * from './schema.ts'
+export * from './records.ts'
+export * from './webhooks.ts'
+export * from './list-params.ts'
