@@ -1,0 +1,81 @@
+import { describe, expect, test } from 'vitest'
+import { checkFormula } from './check.ts'
+import { compileFilter, type CompiledFilter } from './compile-sql.ts'
+import type { SqlField } from './sql/types.ts'
+
+const FIELDS: Record<string, SqlField> = {
+  Name: { id: 'fldName', type: 'singleLineText' },
+  Num: { id: 'fldNum', type: 'number' },
+  Done: { id: 'fldDone', type: 'checkbox' },
+  Tags: { id: 'fldTags', type: 'multipleSelects' },
+  Link: { id: 'fldLink', type: 'multipleRecordLinks' },
+}
+const resolver = { field: (name: string) => FIELDS[name] }
+const NOW_MS = Date.UTC(2024, 2, 15, 12, 30)
+
+function compile(formula: string): CompiledFilter {
+  const ast = checkFormula(formula, { hasField: (name) => FIELDS[name] !== undefined })
+  return compileFilter(ast, resolver, { nowMs: NOW_MS })
+}
+
+describe('compileFilter', () => {
+  test.each([
+    ['{Name} = "Paid"', ['fldName', 'string', '{}', 'Paid']],
+    ['{Num} < 50', ['fldNum', 'number', '{}', 50, 'NaN']],
+    ['RECORD_ID() = "recA"', ['recA']],
+    ['{Done}', ['fldDone']],
+    ['AND({Num} > 1, {Done})', ['fldNum', 'number', '{}', 1, 'NaN', 'fldDone']],
+  ])('%s compiles exactly with parameters %j', (formula, params) => {
+    const compiled = compile(formula)
+    expect(compiled.kind).toBe('sql')
+    if (compiled.kind !== 'sql') return
+    expect(compiled.where.params).toEqual(params)
+    // Every value is a parameter: no string literals, placeholders only up to the params.
+    expect(compiled.where.text).not.toMatch(/'/)
+    const used = [...compiled.where.text.matchAll(/\$(\d+)/g)].map((m) => Number(m[1]))
+    expect(Math.max(...used)).toBe(params.length)
+  })
+
+  test('text equality is binary and blank-aware (COALESCE via concat)', () => {
+    const compiled = compile('{Name} = ""')
+    expect(compiled.kind === 'sql' && compiled.where.text).toContain('concat(')
+  })
+
+  test('division guards zero instead of raising', () => {
+    const compiled = compile('1 / {Num}')
+    expect(compiled.kind).toBe('sql')
+    expect(compiled.kind === 'sql' && compiled.where.text).toMatch(
+      /CASE WHEN COALESCE\(.*\) = 0 THEN/,
+    )
+  })
+
+  test.each([
+    ['{Link} = "x"', 'js'],
+    ['REGEX_MATCH({Name}, "a+")', 'js'],
+    ['AND({Num} > 1, {Link})', 'partial'],
+    ['AND({Num} > 1, {Name} = "a\u0000b")', 'partial'],
+    ['{Num} & "" = "12"', 'partial'],
+  ])('%s → %s', (formula, kind) => {
+    expect(compile(formula).kind).toBe(kind)
+  })
+
+  test('a partial result keeps the uncompiled conjuncts as an AND residual', () => {
+    const compiled = compile('AND({Num} > 1, {Link}, {Done})')
+    expect(compiled.kind).toBe('partial')
+    if (compiled.kind !== 'partial') return
+    expect(compiled.residual).toMatchObject({
+      kind: 'call',
+      name: 'AND',
+      args: [{ kind: 'field', name: 'Link' }],
+    })
+    expect(compiled.where.params).toContain('fldDone')
+  })
+
+  test('field names and literals with quotes and $n stay out of the SQL text', () => {
+    const compiled = compile(`{Name} = "'; DROP TABLE records; -- $1"`)
+    expect(compiled.kind).toBe('sql')
+    if (compiled.kind !== 'sql') return
+    expect(compiled.where.text).not.toContain('DROP')
+    expect(compiled.where.params).toContain("'; DROP TABLE records; -- $1")
+  })
+})

@@ -1,0 +1,100 @@
+/**
+ * Formula → parameterised Postgres SQL over the mirror's rows (`r.id`, `r.created_time`,
+ * `r.fields` jsonb keyed by field ID), agreeing with the evaluator (evaluate.ts) on every row.
+ *
+ * Invariants:
+ * - User text reaches SQL only as parameters; identifiers only through `quoteIdent`.
+ * - A compiled filter never raises for any row: division by zero, bad casts and invalid dates
+ *   are guarded and become error flags (the row is excluded, as Airtable excludes error rows).
+ * - Never wrong rows: a construct SQL cannot reproduce exactly is left to a JS residual, and a
+ *   row SQL cannot decide (its `unsure` flag) stays a candidate for that residual.
+ *
+ * Coverage: see COMPILED_FUNCTIONS (sql/functions.ts, sql/dates.ts) and sql/fields.ts.
+ */
+import type { Node } from './ast.ts'
+import { compileExpr } from './sql/expr.ts'
+import { isTrue, joinFragments, SqlParams, type SqlFragment } from './sql/fragment.ts'
+import { truthy } from './sql/coerce.ts'
+import {
+  Unsupported,
+  type CompileContext,
+  type CompileSqlOptions,
+  type SqlSchemaResolver,
+} from './sql/types.ts'
+
+export type { SqlFragment } from './sql/fragment.ts'
+export type { CompileSqlOptions, SqlField, SqlSchemaResolver, SqlType } from './sql/types.ts'
+export { COMPILED_FUNCTIONS } from './sql/functions.ts'
+
+/**
+ * A compiled filter. `sql`: `where` selects exactly the matching rows. `partial`: `where` is a
+ * necessary condition (every matching row satisfies it); evaluate `residual` with the evaluator
+ * over those candidate rows and keep the truthy ones. `js`: nothing compiled; evaluate the whole
+ * formula over every row.
+ */
+export type CompiledFilter =
+  | { readonly kind: 'sql'; readonly where: SqlFragment }
+  | { readonly kind: 'partial'; readonly where: SqlFragment; readonly residual: Node }
+  | { readonly kind: 'js' }
+
+/** Top-level AND conjuncts (nested ANDs flattened): each can compile or fall back alone. */
+function conjuncts(node: Node): Node[] {
+  if (node.kind === 'call' && node.name === 'AND' && node.args.length > 0) {
+    return node.args.flatMap(conjuncts)
+  }
+  return [node]
+}
+
+interface CompiledConjunct {
+  where: SqlFragment
+  exact: boolean
+}
+
+function compileConjunct(
+  node: Node,
+  inAnd: boolean,
+  context: Omit<CompileContext, 'params'>,
+): CompiledConjunct | undefined {
+  const params = new SqlParams()
+  const ctx: CompileContext = { ...context, params }
+  try {
+    const e = compileExpr(node, ctx)
+    // Inside AND an array counts by its items (functions/logical.ts), not by being non-empty.
+    if (e.type === 'list' && inAnd) return undefined
+    const matches = `(NOT ${isTrue(e.err)} AND ${truthy(params, e)})`
+    if (e.unsure === undefined) return { where: params.fragment(matches), exact: true }
+    return { where: params.fragment(`(${isTrue(e.unsure)} OR ${matches})`), exact: false }
+  } catch (error) {
+    if (error instanceof Unsupported) return undefined
+    throw error
+  }
+}
+
+/**
+ * Compiles a filter formula (an AST already checked against the table) to SQL. Top-level AND
+ * conjuncts compile one by one; those that cannot go to the residual, evaluated in JS as
+ * `AND(…)` so that its truth rules (an array counts by its items) still apply.
+ */
+export function compileFilter(
+  ast: Node,
+  resolver: SqlSchemaResolver,
+  options: CompileSqlOptions,
+): CompiledFilter {
+  const parts = conjuncts(ast)
+  const inAnd = ast.kind === 'call' && ast.name === 'AND'
+  const wheres: SqlFragment[] = []
+  const residual: Node[] = []
+  for (const part of parts) {
+    const compiled = compileConjunct(part, inAnd, { resolver, options })
+    if (compiled !== undefined) wheres.push(compiled.where)
+    if (compiled === undefined || !compiled.exact) residual.push(part)
+  }
+  if (wheres.length === 0) return { kind: 'js' }
+  const where = joinFragments(wheres, ' AND ')
+  if (residual.length === 0) return { kind: 'sql', where }
+  return {
+    kind: 'partial',
+    where,
+    residual: inAnd ? { kind: 'call', name: 'AND', args: residual, span: ast.span } : ast,
+  }
+}

@@ -1,0 +1,333 @@
+/**
+ * Function calls → SQL, one compiler per function the evaluator knows (functions/*.ts), each
+ * reproducing its JS exactly or declaring itself unsupported (→ JS residual). Eager functions
+ * propagate their arguments' error flags; IF is lazy like the evaluator's.
+ */
+import type { Node } from '../ast.ts'
+import { FUNCTIONS } from '../functions/index.ts'
+import { anyOf, type SqlParams } from './fragment.ts'
+import { ASTRAL, JS_WHITESPACE_CHARS, nan, toNumber, toText, truthy } from './coerce.ts'
+import { dateFunction, DATE_FUNCTION_NAMES } from './dates.ts'
+import { unsupported, type CompileContext, type Expr, type SqlType } from './types.ts'
+
+/** Compiles a subexpression (the compiler's entry point, passed in to avoid an import cycle). */
+export type CompileNode = (node: Node) => Expr
+
+type FunctionCompiler = (args: readonly Node[], compile: CompileNode, ctx: CompileContext) => Expr
+
+function flagsOf(es: readonly Expr[], extraErr?: string): Pick<Expr, 'err' | 'unsure'> {
+  return {
+    err: anyOf(...es.map((e) => e.err), extraErr),
+    unsure: anyOf(...es.map((e) => e.unsure)),
+  }
+}
+
+/** Text arguments with astral characters (two UTF-16 units, one code point) are unsure. */
+function astralUnsure(params: SqlParams, texts: readonly Expr[]): string | undefined {
+  return anyOf(...texts.map((t) => `(${t.sql} ~ ${params.text(ASTRAL)})`))
+}
+
+const NON_ASCII = '[^\\u0001-\\u007f]'
+
+function texts(args: readonly Node[], compile: CompileNode, params: SqlParams): Expr[] {
+  return args.map((arg) => toText(params, compile(arg)))
+}
+
+function numbers(args: readonly Node[], compile: CompileNode, params: SqlParams): Expr[] {
+  return args.map((arg) => toNumber(params, compile(arg)))
+}
+
+/** A non-negative count argument (functions/text.ts `count`): trunc, negative is an error. */
+function countArg(params: SqlParams, e: Expr): { sql: string; err: string } {
+  const n = `trunc(COALESCE(${e.sql}, 0))`
+  // NaN slices nothing in JS (slice(0, NaN) is ""); huge counts take everything.
+  return {
+    sql: `(CASE WHEN ${n} = ${nan(params)} THEN 0 ELSE least(${n}, 1000000000) END)::int`,
+    err: `(${n} < 0)`,
+  }
+}
+
+function bool(sql: string, es: readonly Expr[], extraErr?: string): Expr {
+  return { type: 'bool', sql, ...flagsOf(es, extraErr) }
+}
+
+function num(sql: string, es: readonly Expr[], extraErr?: string): Expr {
+  return { type: 'number', sql, ...flagsOf(es, extraErr) }
+}
+
+function text(sql: string, es: readonly Expr[], extraUnsure?: string): Expr {
+  const flags = flagsOf(es)
+  return { type: 'text', sql, err: flags.err, unsure: anyOf(flags.unsure, extraUnsure) }
+}
+
+/** IF's result type when the branches differ only by a blank. */
+function branchType(a: Expr, b: Expr): SqlType {
+  if (a.type === b.type) return a.type
+  if (a.type === 'blank') return b.type
+  if (b.type === 'blank') return a.type
+  return unsupported('IF branches of different types')
+}
+
+const compileIf: FunctionCompiler = (args, compile, ctx) => {
+  const [c, t, e] = args
+  if (c === undefined || t === undefined) return unsupported('IF arity')
+  const cond = compile(c)
+  const then = compile(t)
+  const otherwise = e === undefined ? { type: 'blank' as const, sql: 'NULL' } : compile(e)
+  const type = branchType(then, otherwise)
+  const test = truthy(ctx.params, cond)
+  const value = (x: Expr): string => (x.type === 'blank' ? blankOf(type) : x.sql)
+  const errWhen = (x: Expr): string => (x.err === undefined ? 'false' : `COALESCE(${x.err}, false)`)
+  const err =
+    cond.err === undefined && then.err === undefined && otherwise.err === undefined
+      ? undefined
+      : `(CASE WHEN COALESCE(${cond.err ?? 'false'}, false) THEN true WHEN ${test} THEN ${errWhen(then)} ELSE ${errWhen(otherwise)} END)`
+  return {
+    type,
+    sql: `(CASE WHEN ${test} THEN ${value(then)} ELSE ${value(otherwise)} END)`,
+    err,
+    unsure: anyOf(cond.unsure, then.unsure, otherwise.unsure),
+  }
+}
+
+function blankOf(type: SqlType): string {
+  switch (type) {
+    case 'number':
+    case 'datetime':
+      return 'NULL::float8'
+    case 'text':
+    case 'list':
+      return 'NULL::text'
+    case 'bool':
+      return 'NULL::boolean'
+    case 'blank':
+      return 'NULL'
+  }
+}
+
+/** AND/OR/XOR arguments; an array's elements would count one by one, so lists are unsupported. */
+function truths(
+  args: readonly Node[],
+  compile: CompileNode,
+  params: SqlParams,
+): { es: Expr[]; tests: string[] } {
+  const es = args.map(compile)
+  if (es.some((e) => e.type === 'list')) unsupported('AND/OR over a multi-select')
+  return { es, tests: es.map((e) => truthy(params, e)) }
+}
+
+function aggregate(kind: 'max' | 'min'): FunctionCompiler {
+  return (args, compile, ctx) => {
+    const p = ctx.params
+    const es = numbers(args, compile, p)
+    const list = es.map((e) => e.sql).join(', ')
+    const anyNaN = es.map((e) => `COALESCE(${e.sql} = ${nan(p)}, false)`).join(' OR ')
+    const fn = kind === 'max' ? 'greatest' : 'least'
+    return num(`(CASE WHEN ${anyNaN} THEN ${nan(p)} ELSE COALESCE(${fn}(${list}), 0) END)`, es)
+  }
+}
+
+/** SUM/MAX/MIN skip non-numeric text: only number-like arguments compile. */
+function numericArgs(compileAgg: FunctionCompiler): FunctionCompiler {
+  return (args, compile, ctx) => {
+    for (const arg of args) {
+      const type = compile(arg).type
+      if (type === 'text' || type === 'list') unsupported('aggregating text')
+    }
+    return compileAgg(args, compile, ctx)
+  }
+}
+
+const COMPILERS: ReadonlyMap<string, FunctionCompiler> = new Map<string, FunctionCompiler>([
+  ['IF', compileIf],
+  [
+    'AND',
+    (args, compile, { params }) => {
+      const { es, tests } = truths(args, compile, params)
+      return bool(`(${tests.join(' AND ')})`, es)
+    },
+  ],
+  [
+    'OR',
+    (args, compile, { params }) => {
+      const { es, tests } = truths(args, compile, params)
+      return bool(`(${tests.join(' OR ')})`, es)
+    },
+  ],
+  [
+    'XOR',
+    (args, compile, { params }) => {
+      const { es, tests } = truths(args, compile, params)
+      const count = tests.map((t) => `(CASE WHEN ${t} THEN 1 ELSE 0 END)`).join(' + ')
+      return bool(`((${count}) % 2 = 1)`, es)
+    },
+  ],
+  [
+    'NOT',
+    (args, compile, { params }) => {
+      const e = compile(args[0] as Node)
+      return bool(`(NOT ${truthy(params, e)})`, [e])
+    },
+  ],
+  ['TRUE', () => ({ type: 'bool', sql: 'true' })],
+  ['FALSE', () => ({ type: 'bool', sql: 'false' })],
+  ['BLANK', () => ({ type: 'blank', sql: 'NULL' })],
+  ['ERROR', () => ({ type: 'blank', sql: 'NULL', err: 'true' })],
+  [
+    'ISERROR',
+    (args, compile) => {
+      const e = compile(args[0] as Node)
+      return {
+        type: 'bool',
+        sql: e.err === undefined ? 'false' : `COALESCE(${e.err}, false)`,
+        unsure: e.unsure,
+      }
+    },
+  ],
+  [
+    'CONCATENATE',
+    (args, compile, { params }) => {
+      const ts = texts(args, compile, params)
+      return text(`(${ts.map((t) => t.sql).join(' || ')})`, ts)
+    },
+  ],
+  [
+    'LEN',
+    (args, compile, { params }) => {
+      const [s] = texts(args, compile, params)
+      if (s === undefined) return unsupported('LEN arity')
+      // UTF-16 length: code points plus one per astral character.
+      const astral = `char_length(regexp_replace(${s.sql}, ${params.text(`[^${ASTRAL.slice(1, -1)}]`)}, ${params.text('')}, ${params.text('g')}))`
+      return num(`(char_length(${s.sql}) + ${astral})::float8`, [s])
+    },
+  ],
+  [
+    'TRIM',
+    (args, compile, { params }) => {
+      const [s] = texts(args, compile, params)
+      if (s === undefined) return unsupported('TRIM arity')
+      return text(`btrim(${s.sql}, ${params.text(JS_WHITESPACE_CHARS)})`, [s])
+    },
+  ],
+  ['LOWER', caseMap('lower')],
+  ['UPPER', caseMap('upper')],
+  [
+    'FIND',
+    (args, compile, { params }) => {
+      if (args.length !== 2) return unsupported('FIND with a start')
+      const [needle, hay] = texts(args, compile, params) as [Expr, Expr]
+      return num(
+        `(CASE WHEN ${hay.sql} = ${params.text('')} THEN 0 ELSE strpos(${hay.sql}, ${needle.sql}) END)::float8`,
+        [needle, hay],
+      )
+    },
+  ],
+  [
+    'SEARCH',
+    (args, compile, ctx) => {
+      if (args.length !== 2 || ctx.options.formula?.searchCaseInsensitive === true) {
+        return unsupported('SEARCH with a start or ignoring case')
+      }
+      const [needle, hay] = texts(args, compile, ctx.params) as [Expr, Expr]
+      return num(
+        `NULLIF((CASE WHEN ${hay.sql} = ${ctx.params.text('')} THEN 0 ELSE strpos(${hay.sql}, ${needle.sql}) END), 0)::float8`,
+        [needle, hay],
+      )
+    },
+  ],
+  ['LEFT', slice('left')],
+  ['RIGHT', slice('right')],
+  [
+    'SUBSTITUTE',
+    (args, compile, { params }) => {
+      if (args.length !== 3) return unsupported('SUBSTITUTE with an index')
+      const [s, old, replacement] = texts(args, compile, params) as [Expr, Expr, Expr]
+      return text(
+        `(CASE WHEN ${old.sql} = ${params.text('')} THEN ${s.sql} ELSE replace(${s.sql}, ${old.sql}, ${replacement.sql}) END)`,
+        [s, old, replacement],
+      )
+    },
+  ],
+  [
+    'T',
+    (args, compile) => {
+      const e = compile(args[0] as Node)
+      if (e.type === 'text') return e
+      if (e.type === 'list') return unsupported('T of a multi-select')
+      return { type: 'blank', sql: 'NULL', err: e.err, unsure: e.unsure }
+    },
+  ],
+  [
+    'ABS',
+    (args, compile, { params }) => {
+      const [x] = numbers(args, compile, params) as [Expr]
+      return num(`abs(COALESCE(${x.sql}, 0))`, [x])
+    },
+  ],
+  [
+    'INT',
+    (args, compile, { params }) => {
+      const [x] = numbers(args, compile, params) as [Expr]
+      return num(`floor(COALESCE(${x.sql}, 0))`, [x])
+    },
+  ],
+  [
+    'SUM',
+    numericArgs((args, compile, { params }) => {
+      const es = numbers(args, compile, params)
+      return num(`(${es.map((e) => `COALESCE(${e.sql}, 0)`).join(' + ')})`, es)
+    }),
+  ],
+  ['MAX', numericArgs(aggregate('max'))],
+  ['MIN', numericArgs(aggregate('min'))],
+  ['RECORD_ID', () => ({ type: 'text', sql: 'r.id' })],
+])
+
+function caseMap(fn: 'lower' | 'upper'): FunctionCompiler {
+  return (args, compile, { params }) => {
+    const [s] = texts(args, compile, params)
+    if (s === undefined) return unsupported('arity')
+    // Postgres maps case by the database's locale; JS by Unicode. They agree on ASCII only.
+    return text(`${fn}(${s.sql})`, [s], `(${s.sql} ~ ${params.text(NON_ASCII)})`)
+  }
+}
+
+function slice(fn: 'left' | 'right'): FunctionCompiler {
+  return (args, compile, { params }) => {
+    const [s] = texts(args.slice(0, 1), compile, params) as [Expr]
+    const n =
+      args[1] === undefined
+        ? { type: 'number' as const, sql: '1::float8' }
+        : toNumber(params, compile(args[1]))
+    const count = countArg(params, n)
+    return {
+      type: 'text',
+      sql: `${fn}(${s.sql}, ${count.sql})`,
+      err: anyOf(s.err, n.err, count.err),
+      unsure: anyOf(s.unsure, n.unsure, astralUnsure(params, [s])),
+    }
+  }
+}
+
+/** Compiles a call; unknown functions and wrong arities are unsupported (they are errors in JS). */
+export function callExpr(
+  { name, args }: { name: string; args: readonly Node[] },
+  compile: CompileNode,
+  ctx: CompileContext,
+): Expr {
+  const fn = FUNCTIONS.get(name)
+  if (fn === undefined || args.length < fn.minArgs || args.length > fn.maxArgs) {
+    return unsupported(`call of ${name}`)
+  }
+  const compiler = COMPILERS.get(name)
+  if (compiler !== undefined) return compiler(args, compile, ctx)
+  const dated = dateFunction(name)
+  if (dated !== undefined) return dated(args, compile, ctx)
+  return unsupported(`function ${name}`)
+}
+
+/** Names of the functions that compile (in some or all argument shapes). */
+export const COMPILED_FUNCTIONS: readonly string[] = [
+  ...COMPILERS.keys(),
+  ...DATE_FUNCTION_NAMES,
+].sort()
