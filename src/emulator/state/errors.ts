@@ -1,0 +1,82 @@
+/**
+ * Airtable's error messages for the data model, verbatim where known (airtable-api.md §4.3).
+ * One factory per failure so every call site produces exactly the same text.
+ */
+import { DEFAULT_MESSAGES } from '../../protocol/errors.ts'
+import { EmulatorError } from './types.ts'
+
+/** 403 for an unknown table (PAT-era behaviour, airtable-api.md §4.3 policy). */
+export function modelNotFound(): EmulatorError {
+  return new EmulatorError({
+    type: 'INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND',
+    message: DEFAULT_MESSAGES.INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND ?? 'Model not found',
+  })
+}
+
+/** 404 for `GET …/{recordId}` of an unknown record. */
+export function recordNotFound(): EmulatorError {
+  return new EmulatorError({ type: 'MODEL_ID_NOT_FOUND', message: 'Record not found' })
+}
+
+/** 422 for a write (or `fields[]`) naming a field the table does not have. */
+export function unknownField(name: string): EmulatorError {
+  return new EmulatorError({ type: 'UNKNOWN_FIELD_NAME', message: `Unknown field name: "${name}"` })
+}
+
+/** 422 for a value of the wrong shape. */
+export function invalidValue(fieldName: string): EmulatorError {
+  return new EmulatorError({
+    type: 'INVALID_VALUE_FOR_COLUMN',
+    message: `Field "${fieldName}" cannot accept the provided value`,
+  })
+}
+
+/** 422 for any write to a computed field. */
+export function computedField(fieldName: string): EmulatorError {
+  return new EmulatorError({
+    type: 'INVALID_VALUE_FOR_COLUMN',
+    message: `Field "${fieldName}" cannot accept a value because the field is computed`,
+  })
+}
+
+/** 422 for a select option that does not exist (note Airtable's doubled quotes). */
+export function unknownChoice(choiceName: string): EmulatorError {
+  return new EmulatorError({
+    type: 'INVALID_MULTIPLE_CHOICE_OPTIONS',
+    message: `Insufficient permissions to create new select option ""${choiceName}""`,
+  })
+}
+
+/** 422 for an update of an unknown record, or a link to one. */
+export function rowDoesNotExist(recordId: string): EmulatorError {
+  return new EmulatorError({
+    type: 'ROW_DOES_NOT_EXIST',
+    message: `Record ID ${recordId} does not exist in this table`,
+  })
+}
+
+/** 422 for an unknown `view`. */
+export function viewNotFound(view: string): EmulatorError {
+  return new EmulatorError({ type: 'VIEW_NAME_NOT_FOUND', message: `View ${view} not found` })
+}
+
+/** 422 for a filter formula Airtable rejects before evaluating. */
+export function invalidFilter(detail: string): EmulatorError {
+  return new EmulatorError({
+    type: 'INVALID_FILTER_BY_FORMULA',
+    message: `The formula for filtering records is invalid: ${detail}`,
+  })
+}
+
+/** 422 for upsert misuse; the real type is undocumented [?] (airtable-api.md §2.8). */
+export function invalidUpsert(message: string): EmulatorError {
+  return new EmulatorError({ type: 'INVALID_UPSERT', message })
+}
+
+/** 422 for a bad request shape that has no more specific type. */
+export function invalidRequest(message?: string): EmulatorError {
+  return new EmulatorError({
+    type: 'INVALID_REQUEST_UNKNOWN',
+    message: message ?? DEFAULT_MESSAGES.INVALID_REQUEST_UNKNOWN ?? 'Invalid request',
+  })
+}
