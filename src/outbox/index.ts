@@ -1,0 +1,93 @@
+/**
+ * The outbox: the durable write path to Airtable. This file is the module's public face.
+ *
+ * So far the pure core (STYLE habit 11 — decide in pure functions, act in thin shells):
+ * - mutation.ts: a mutation's lifecycle, one reducer; each action is an audit entry.
+ * - coalesce.ts: consecutive unsent mutations of one record → one entry.
+ * - batch.ts: the next round of requests (≤10 records, per-record order, tables take turns).
+ * - conflict.ts: three-way field-level conflicts and their five policies.
+ * - conflict-policies.ts, presence-conflict-policies.ts: policies by name, with reasons.
+ * - reconcile.ts: finding what a create with an unknown outcome may have created.
+ * - failure.ts: what a failed request means for its mutations (retry, reconcile, fail).
+ * - store-mapping.ts: lifecycle states to outbox rows (src/store) and back.
+ * The writer service (one per base, advisory lock) wires these to src/store and src/airtable.
+ */
+export {
+  InvalidTransitionError,
+  STORE_STATE,
+  auditOf,
+  canApply,
+  initialLifecycle,
+  isFinal,
+  isValidLifecycle,
+  reduce,
+  type CommittedState,
+  type ConflictState,
+  type DroppedState,
+  type FailedState,
+  type MutationAction,
+  type MutationActionType,
+  type MutationAudit,
+  type MutationError,
+  type MutationLifecycle,
+  type MutationStatus,
+  type QueuedState,
+  type ReconcilingState,
+  type SendingState,
+  type SupersededState,
+} from './mutation.ts'
+export {
+  coalesce,
+  recordKeyOf,
+  type CoalesceResult,
+  type CoalescedMutation,
+  type PendingMutation,
+} from './coalesce.ts'
+export {
+  MAX_RECORDS_PER_REQUEST,
+  planRound,
+  type Plan,
+  type PlanOptions,
+  type PlannedRequest,
+  type RequestKind,
+} from './batch.ts'
+export { cellsEqual, isBlankCell, setsEqual } from './cell-equality.ts'
+export {
+  CONFLICT_POLICIES,
+  mergeSets,
+  resolveThreeWay,
+  summariseConflicts,
+  type ConflictPolicy,
+  type ConflictSummary,
+  type FieldConflict,
+  type FieldResolution,
+  type ThreeWayInput,
+  type ThreeWayResult,
+} from './conflict.ts'
+export {
+  resolveConflictPolicies,
+  type ConflictPolicyDocument,
+  type ConflictPolicyLookup,
+  type PolicyWithReason,
+  type TableConflictPolicies,
+} from './conflict-policies.ts'
+export { PRESENCE_CONFLICT_POLICIES } from './presence-conflict-policies.ts'
+export {
+  buildReconcileSearch,
+  decideReconcile,
+  formulaFieldName,
+  formulaString,
+  storedEqual,
+  type ReconcileDecision,
+  type ReconcileDecisionInput,
+  type ReconcileSearch,
+  type ReconcileSearchInput,
+} from './reconcile.ts'
+export {
+  DEFAULT_OUTBOX_RETRY_POLICY,
+  failureAction,
+  mutationErrorOf,
+  type FailureInput,
+  type OutboxRetryPolicy,
+} from './failure.ts'
+export { lifecycleOf, patchOf } from './store-mapping.ts'
