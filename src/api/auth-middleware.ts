@@ -1,0 +1,67 @@
+/**
+ * Authentication and per-principal rate limiting for `/v0` and `/v1`: the bearer token becomes
+ * the request's principal (401 AUTHENTICATION_REQUIRED otherwise; the reason is logged, never
+ * sent), then the principal's bucket is charged (429 RATE_LIMIT_REACHED with `Retry-After`).
+ */
+import type { MiddlewareHandler } from 'hono'
+import type { Logger } from 'pino'
+import { AuthError, type Authenticator, type Principal } from '../policy/index.ts'
+import { DEFAULT_MESSAGES } from '../protocol/index.ts'
+import type { ApiEnv } from './context.ts'
+import { ApiError } from './errors.ts'
+import type { RequestLimiter } from './rate-limit.ts'
+
+/** Sets `principal`, or throws AuthError. */
+export function authenticate(
+  authenticator: Authenticator,
+  logger: Logger,
+): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    try {
+      c.set('principal', await authenticator.authenticate(c.req.header('authorization')))
+    } catch (error) {
+      if (error instanceof AuthError) logger.info({ reason: error.reason }, 'request refused: 401')
+      throw error
+    }
+    await next()
+  }
+}
+
+/** Only the service key passes (operations endpoints). */
+export function requireService(): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    if (c.get('principal').kind !== 'service') {
+      throw new ApiError({
+        type: 'INVALID_PERMISSIONS',
+        message: 'You are not permitted to perform this operation',
+      })
+    }
+    await next()
+  }
+}
+
+/** The rate-limit key of a principal. */
+export function limitKey(principal: Principal): string {
+  return principal.kind === 'service' ? 'service' : `user:${principal.sub}`
+}
+
+/** Charges the principal's bucket; 429 in Airtable's envelope when it is empty. */
+export function limitRequests(
+  limiter: RequestLimiter,
+  options: { exemptServiceKey: boolean },
+): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    const principal = c.get('principal')
+    if (!(options.exemptServiceKey && principal.kind === 'service')) {
+      const result = limiter.take(limitKey(principal))
+      if (!result.ok) {
+        throw new ApiError({
+          type: 'RATE_LIMIT_REACHED',
+          message: DEFAULT_MESSAGES.RATE_LIMIT_REACHED ?? 'Rate limit exceeded',
+          headers: { 'Retry-After': String(Math.max(1, Math.ceil(result.retryAfterMs / 1000))) },
+        })
+      }
+    }
+    await next()
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * The API module: an Airtable-compatible read API served from the mirror (`/v0`), with the
+ * caller's policy applied, and operations endpoints (`/healthz`, `/v1/status`, `/metrics`).
+ */
+export { createApi, normalisePath, type ApiApp } from './app.ts'
+export type { ApiOptions, ApiLimits, StrongRead } from './options.ts'
+export type { StatusReport } from './v1/status.ts'
+export { ApiError, toErrorReply, NOT_FOUND_BODY } from './errors.ts'
+export type { OffsetMismatchType } from './offsets.ts'
+export type { CommentCountMode } from './render.ts'
+export { createApiMetrics, type ApiMetrics } from './metrics.ts'

@@ -1,0 +1,173 @@
+/**
+ * The read path: which mirror records a list returns, in which order. One function,
+ * {@link selectRecords}, so the filter strategy lives in one place: the formula (the policy's
+ * row filter ANDed with the caller's) is compiled to SQL (src/formula/compile-sql.ts) and run
+ * as `queryRecords`'s `where`; what the compiler leaves over (links, a few functions) is
+ * evaluated in JS over the candidate rows, after their linked records' primary cells are loaded.
+ * Should Postgres still raise a data exception for some row, the whole filter runs in JS.
+ * `useSql: false` forces the JS path (tests compare both).
+ *
+ * Order: `sort` when given (ties in creation order, as the emulator does), else the view's
+ * stored order, else creation order (`created_time`, then record ID: the store's tiebreak).
+ */
+import { cellToFormulaValue, compileFilter, evaluate, isTruthy } from '../formula/index.ts'
+import type { CompiledFilter, FormulaRecord, FormulaValue, Node } from '../formula/index.ts'
+import { referencedFields } from '../policy/index.ts'
+import { findField, type BaseSchema, type Field, type Table } from '../protocol/index.ts'
+import { queryRecords, type Db, type MirrorRecord, type SqlFragment } from '../store/index.ts'
+import { LinkedCells, loadLinkedCells } from './links.ts'
+import { sortRecords, type ResolvedSort } from './sort.ts'
+
+/** What to select. */
+export interface Selection {
+  baseId: string
+  schema: BaseSchema
+  /** The full table (the policy's filter may use fields the caller cannot see). */
+  table: Table
+  /** The checked filter (row filter AND user formula), or null for every row. */
+  filter: Node | null
+  sort: readonly ResolvedSort[]
+  /** Only this view's records, in its stored order. */
+  viewId?: string
+  /** Epoch ms for NOW()/TODAY(). */
+  nowMs: number
+  /** Compile the filter to SQL (else evaluate it all in JS). @default true */
+  useSql?: boolean
+}
+
+/** The selected records in order, and the linked cells loaded on the way (for rendering). */
+export interface Selected {
+  records: MirrorRecord[]
+  linked: LinkedCells
+}
+
+/** Every record the selection admits, in order. See the module header. */
+export async function selectRecords(db: Db, selection: Selection): Promise<Selected> {
+  const { table, filter } = selection
+  const compiled: CompiledFilter =
+    filter === null || selection.useSql === false
+      ? { kind: 'js' }
+      : compileFilter(
+          filter,
+          { field: (name) => findField(table, name) },
+          { nowMs: selection.nowMs },
+        )
+  const query = (where?: SqlFragment): Promise<MirrorRecord[]> =>
+    queryRecords(db, {
+      baseId: selection.baseId,
+      tableId: table.id,
+      ...(where !== undefined && { where: [where] }),
+      ...(selection.viewId !== undefined && { viewId: selection.viewId }),
+    })
+  let candidates: MirrorRecord[]
+  let residual: Node | null = compiled.kind === 'partial' ? compiled.residual : filter
+  if (compiled.kind === 'js') candidates = await query()
+  else {
+    try {
+      candidates = await query(compiled.where)
+      if (compiled.kind === 'sql') residual = null
+    } catch (error) {
+      if (db.inTransaction || !isDataException(error)) throw error
+      candidates = await query()
+      residual = filter
+    }
+  }
+  const linked = new LinkedCells(selection.schema)
+  const linkFields = linkFieldsOf(table, residual, selection.sort)
+  if (linkFields.length > 0) {
+    await loadLinkedCells(db, {
+      baseId: selection.baseId,
+      fields: linkFields,
+      records: candidates,
+      linked,
+    })
+  }
+  const filtered = filterInJs(candidates, { ...selection, filter: residual }, linked)
+  if (selection.sort.length === 0) return { records: filtered, linked }
+  // A sort overrides the view's order; its ties fall back to creation order.
+  const inCreationOrder = selection.viewId === undefined ? filtered : [...filtered].sort(byCreation)
+  return { records: sortRecords(inCreationOrder, selection.sort, linked), linked }
+}
+
+/** SQLSTATE class 22 (data exception: overflow, division by zero, invalid text). */
+function isDataException(error: unknown): boolean {
+  const code =
+    typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined
+  return typeof code === 'string' && code.startsWith('22')
+}
+
+/** True when the filter admits the record (JS evaluation; also used for get-by-ID). */
+export function admits(
+  filter: Node | null,
+  context: { table: Table; record: MirrorRecord; linked: LinkedCells; nowMs: number },
+): boolean {
+  if (filter === null) return true
+  const record = new MirrorFormulaRecord(context.table, context.record, context.linked)
+  return isTruthy(evaluate(filter, { record, nowMs: context.nowMs }))
+}
+
+/** The link fields of `table` the filter or the sort reads. */
+export function linkFieldsOf(
+  table: Table,
+  filter: Node | null,
+  sort: readonly ResolvedSort[] = [],
+): Field[] {
+  const names = [
+    ...(filter === null ? [] : referencedFields(filter)),
+    ...sort.map((s) => s.field.id),
+  ]
+  const fields = new Map<string, Field>()
+  for (const name of names) {
+    const field = findField(table, name)
+    if (field?.type === 'multipleRecordLinks') fields.set(field.id, field)
+  }
+  return [...fields.values()]
+}
+
+function filterInJs(
+  candidates: readonly MirrorRecord[],
+  selection: Selection,
+  linked: LinkedCells,
+): MirrorRecord[] {
+  const { filter, table, nowMs } = selection
+  if (filter === null) return [...candidates]
+  return candidates.filter((record) => admits(filter, { table, record, linked, nowMs }))
+}
+
+function byCreation(a: MirrorRecord, b: MirrorRecord): number {
+  if (a.createdTime !== b.createdTime) return a.createdTime < b.createdTime ? -1 : 1
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0
+}
+
+/**
+ * A mirror record as formulas see it. The mirror keeps no per-field edit times, so
+ * LAST_MODIFIED_TIME() reads blank here (a known divergence from the emulator).
+ */
+class MirrorFormulaRecord implements FormulaRecord {
+  readonly #table: Table
+  readonly #record: MirrorRecord
+  readonly #linked: LinkedCells
+  constructor(table: Table, record: MirrorRecord, linked: LinkedCells) {
+    this.#table = table
+    this.#record = record
+    this.#linked = linked
+  }
+
+  get id(): string {
+    return this.#record.id
+  }
+
+  get createdTimeMs(): number {
+    return Date.parse(this.#record.createdTime)
+  }
+
+  field(nameOrId: string): FormulaValue {
+    const field = findField(this.#table, nameOrId)
+    if (field === undefined) return null
+    return cellToFormulaValue(field, this.#record.fields[field.id], this.#linked.cellContext())
+  }
+
+  lastModifiedTimeMs(): number | null {
+    return null
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The server's configuration: one zod schema, parsed once by the CLI from flags, env and these
+ * defaults (STYLE habit 6), then passed typed to {@link createAirsyncServer}. Nothing in the
+ * server reads `process.env`.
+ */
+import { z } from 'zod'
+import type { PolicyDocumentInput } from '../policy/index.ts'
+
+/** Airtable's API root. */
+export const AIRTABLE_API_URL = 'https://api.airtable.com'
+/** The port `airsync serve` listens on by default. */
+export const DEFAULT_PORT = 8787
+
+export const serverConfigSchema = z.object({
+  /** `AIRTABLE_API_URL`: Airtable, or the emulator's URL in dev. @default Airtable's */
+  airtableApiUrl: z.url().default(AIRTABLE_API_URL),
+  /** `AIRTABLE_ACCESS_TOKEN`: a personal access token; never leaves the server. */
+  airtableAccessToken: z.string().min(1),
+  /** `AIRTABLE_BASE_ID`: the base mirrored. */
+  baseId: z.string().regex(/^app[A-Za-z0-9]{14}$/, 'an Airtable base ID (app + 14 characters)'),
+  /** `DATABASE_URL`: a PostgreSQL server; PGlite in `dataDir` when absent. */
+  databaseUrl: z.string().min(1).optional(),
+  /** `AIRSYNC_DATA_DIR`: PGlite's folder and the dev secrets. @default './.airsync/' */
+  dataDir: z.string().min(1).default('./.airsync/'),
+  /** `PORT` / `--port`; 0 picks a free port. @default 8787 */
+  port: z.coerce.number().int().min(0).max(65_535).default(DEFAULT_PORT),
+  /** `HOST` / `--host`. @default '127.0.0.1' */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** `AIRSYNC_SERVICE_KEY`: full access (≥ 16 characters). */
+  serviceKey: z.string().min(16, 'AIRSYNC_SERVICE_KEY must be at least 16 characters'),
+  /** `AIRSYNC_JWT_SECRET`: verifies HS256 user tokens. */
+  jwtSecret: z.string().min(16, 'AIRSYNC_JWT_SECRET must be at least 16 characters').optional(),
+  /** `AIRSYNC_JWKS_URL`: verifies asymmetric user tokens (Supabase). */
+  jwksUrl: z.url().optional(),
+  /**
+   * `AIRSYNC_RATE_LIMIT`: requests per second per base sent to Airtable. Airtable allows 5, but
+   * counts them in a moving one-second window at arrival [?]: at exactly 5/s a few ms of network
+   * jitter puts a sixth request in some window and the base is blocked for 30 s (the bench saw
+   * 1–2 such 429s per Presence sync). 4.5/s leaves ~110 ms of jitter room for 10% of the rate.
+   * @default 4.5
+   */
+  airtableRatePerSecond: z.coerce.number().positive().default(4.5),
+  /**
+   * `AIRSYNC_RESYNC_INTERVAL_MS`: full resync period; 0 = only at start. How often a resync is
+   * worth its cost with webhooks in place is not settled [?], hence configurable. @default 0
+   */
+  resyncIntervalMs: z.coerce.number().int().min(0).default(0),
+  /**
+   * `AIRSYNC_OPERATIONS_ACCESS`: who may read `/v1/status` and `/metrics` (`/healthz` is always
+   * public). @default 'service' (the service key)
+   */
+  operationsAccess: z.enum(['service', 'public']).default('service'),
+  /** `AIRSYNC_OFFSET_SECRET`: signs list offsets; instances sharing a mirror must share it. */
+  offsetSecret: z.string().min(16).optional(),
+  /** `AIRSYNC_LOG_LEVEL`. @default 'info' */
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+})
+
+/** The validated configuration. */
+export type ServerConfig = z.infer<typeof serverConfigSchema>
+/** The configuration before defaults. */
+export type ServerConfigInput = z.input<typeof serverConfigSchema>
+
+/** What the CLI adds to the configuration after reading files. */
+export interface ServerConfigExtras {
+  /**
+   * The policy document (`AIRSYNC_POLICIES_FILE`, read by the CLI). @default the Presence
+   * policies for the Presence base; otherwise admin-only (the service key always has full access)
+   */
+  policies?: PolicyDocumentInput | undefined
+}

@@ -1,0 +1,210 @@
+/**
+ * `createAirsyncServer`: the composition root. config → store → Airtable client (one limiter) →
+ * services (full sync) → API (src/api) → Node listener. It owns every resource it opens and closes
+ * them in reverse order.
+ *
+ *   created ─► start(): listen; sync service runs ─► first sync done: ready
+ *      │                                                   │
+ *      └──────────────── close(): stop services, close listener, close store
+ *
+ * Readiness: a mirror that completed a full sync before (this process or an earlier one) is ready
+ * at once and resynced in the background; a fresh one is ready after its first full sync.
+ */
+import { Hono } from 'hono'
+import { pino, type Logger } from 'pino'
+import { createAirtableClient, RateLimiter, type AirtableClient } from '../airtable/index.ts'
+import { createApi } from '../api/index.ts'
+import { createFullSyncService, type FullSyncService } from '../ingest/index.ts'
+import {
+  createAuthenticator,
+  createPolicyEngine,
+  type Authenticator,
+  type PolicyEngine,
+} from '../policy/index.ts'
+import type { BaseSchema } from '../protocol/index.ts'
+import { loadBaseSchema, openStore, type Db } from '../store/index.ts'
+import type { ServerConfig, ServerConfigExtras } from './config.ts'
+import { createSyncMetrics, type SyncMetrics } from './metrics.ts'
+import { listen, type Listener } from './node.ts'
+import { defaultPolicies } from './policies.ts'
+import { buildStatus, isBaseSynced, type StatusReport } from './status.ts'
+import { createStrongRead } from './strong-read.ts'
+
+/** Options of {@link createAirsyncServer}: the parsed config plus what the CLI read from files. */
+export interface AirsyncServerOptions extends ServerConfig, ServerConfigExtras {
+  /** @default a pino logger at `logLevel` on stdout */
+  logger?: Logger
+  /** An already open store (tests); the server then does not close it. @default openStore(config) */
+  db?: Db
+}
+
+/** A composed server; dispose it (or `close()`) to stop everything. */
+export interface AirsyncServer extends AsyncDisposable {
+  /** The HTTP app; `app.request()` in tests. */
+  readonly app: Hono
+  readonly db: Db
+  readonly airtable: AirtableClient
+  readonly limiter: RateLimiter
+  readonly authenticator: Authenticator
+  readonly metrics: SyncMetrics
+  readonly logger: Logger
+  readonly baseId: string
+  /** True once the base has completed a full sync. */
+  readonly ready: boolean
+  /** Resolves when ready (at once when already). */
+  whenReady(): Promise<void>
+  /** The policy engine for the current schema; undefined before the schema is known. */
+  policy(): PolicyEngine | undefined
+  status(): Promise<StatusReport>
+  /** Starts the services and listens on `port`; resolves with the URL. */
+  start(): Promise<string>
+  /** The listening URL, once started. */
+  readonly url: string | undefined
+  close(): Promise<void>
+}
+
+/** Builds the server: opens the store and wires everything; call `start()` to serve and sync. */
+export async function createAirsyncServer(options: AirsyncServerOptions): Promise<AirsyncServer> {
+  const logger = options.logger ?? pino({ level: options.logLevel })
+  const ownsDb = options.db === undefined
+  const db =
+    options.db ??
+    (await openStore({
+      ...(options.databaseUrl !== undefined && { databaseUrl: options.databaseUrl }),
+      dataDir: options.dataDir,
+    }))
+  const { baseId } = options
+  const limiter = new RateLimiter({ baseRatePerSecond: options.airtableRatePerSecond })
+  let schema: BaseSchema | undefined = (await loadBaseSchema(db, baseId))?.schema
+  const metrics = createSyncMetrics({
+    db,
+    baseId,
+    limiter,
+    tableName: (id) => schema?.tables.find((t) => t.id === id)?.name,
+  })
+  const airtable = createAirtableClient({
+    token: options.airtableAccessToken,
+    apiUrl: options.airtableApiUrl,
+    limiter,
+    onRequest: (event) => metrics.onRequest(event),
+  })
+  const authenticator = createAuthenticator({
+    serviceKey: options.serviceKey,
+    ...(options.jwtSecret !== undefined && { jwtSecret: options.jwtSecret }),
+    ...(options.jwksUrl !== undefined && { jwksUrl: options.jwksUrl }),
+  })
+  const policies = defaultPolicies(baseId, options.policies)
+  let engine: PolicyEngine | undefined
+  const rebuild = (next: BaseSchema): PolicyEngine => {
+    const built = createPolicyEngine({ policies, schema: next })
+    for (const problem of built.problems) logger.warn({ problem }, 'policy rule does not resolve')
+    engine = built
+    return built
+  }
+  const rebuildPolicy = (next: BaseSchema): void => {
+    // Keep the same schema object when nothing changed, so the API keeps its engine.
+    if (schema !== undefined && JSON.stringify(schema) === JSON.stringify(next)) return
+    schema = next
+    rebuild(next)
+  }
+  if (schema !== undefined) rebuild(schema)
+
+  let ready = await isBaseSynced(db, baseId)
+  metrics.setReady(ready)
+  let markReady!: () => void
+  const readyPromise = new Promise<void>((resolve) => (markReady = resolve))
+  if (ready) markReady()
+
+  const sync: FullSyncService = createFullSyncService({
+    db,
+    airtable,
+    baseId,
+    intervalMs: options.resyncIntervalMs === 0 ? undefined : options.resyncIntervalMs,
+    onProgress: (event) => {
+      if (event.type === 'table-done') logger.debug(event, 'table synced')
+    },
+    onSynced: (result) => {
+      rebuildPolicy(result.schema)
+      for (const table of result.tables) metrics.onTableSynced(table)
+      logger.info(
+        { records: result.records, pages: result.pages, durationMs: result.durationMs },
+        'full sync done',
+      )
+      if (!ready) {
+        ready = true
+        metrics.setReady(true)
+        markReady()
+      }
+    },
+    onError: (error) => logger.error({ err: error }, 'full sync failed; retrying'),
+  })
+
+  const status = (): Promise<StatusReport> => buildStatus(db, { baseId, ready })
+  // The API serves /v0 from the mirror and /healthz, /v1/status, /metrics from these providers.
+  const app: Hono = new Hono()
+  app.route(
+    '/',
+    createApi({
+      db,
+      baseId,
+      getSchema: () => schema,
+      policies: (next) => (engine !== undefined && engine.schema === next ? engine : rebuild(next)),
+      authenticator,
+      strongRead: createStrongRead(airtable, baseId),
+      status,
+      metrics: metrics.registry,
+      logger,
+      operationsAccess: options.operationsAccess,
+      ...(options.offsetSecret !== undefined && { offsetSecret: options.offsetSecret }),
+    }),
+  )
+
+  let listener: Listener | undefined
+  let syncRun: Promise<void> | undefined
+  let closing: Promise<void> | undefined
+
+  async function start(): Promise<string> {
+    if (listener !== undefined) return listener.url
+    listener = await listen({
+      fetch: (request) => app.fetch(request),
+      port: options.port,
+      host: options.host,
+    })
+    syncRun = sync.run().catch((error: unknown) => logger.error({ err: error }, 'sync stopped'))
+    logger.info({ url: listener.url, baseId, ready }, 'airsync listening')
+    return listener.url
+  }
+
+  function close(): Promise<void> {
+    closing ??= (async () => {
+      await sync.stop()
+      await syncRun
+      await listener?.close()
+      if (ownsDb) await db.close()
+    })()
+    return closing
+  }
+
+  return {
+    app,
+    db,
+    airtable,
+    limiter,
+    authenticator,
+    metrics,
+    logger,
+    baseId,
+    get ready() {
+      return ready
+    },
+    whenReady: () => readyPromise,
+    policy: () => engine,
+    status,
+    start,
+    get url() {
+      return listener?.url
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  }
+}
