@@ -1,0 +1,153 @@
+/**
+ * The server's configuration from flags and env, parsed once with the server's zod schema
+ * (`serverConfigSchema`): flags win over env, env over defaults. `airsync serve`, `pull` and
+ * `start` share it; each names the keys it needs.
+ */
+import { readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import type { z } from 'zod'
+import {
+  serverConfigSchema,
+  type PullConfig,
+  type ServerConfig,
+  type ServerConfigExtras,
+  type ServerConfigInput,
+} from '../../server/index.ts'
+import { UsageError } from '../command.ts'
+
+type Env = Readonly<Record<string, string | undefined>>
+
+/** Env variable of each configuration key. */
+export const ENV_NAMES = {
+  airtableApiUrl: 'AIRTABLE_API_URL',
+  airtableAccessToken: 'AIRTABLE_ACCESS_TOKEN',
+  baseId: 'AIRTABLE_BASE_ID',
+  databaseUrl: 'DATABASE_URL',
+  dataDir: 'AIRSYNC_DATA_DIR',
+  port: 'PORT',
+  host: 'HOST',
+  serviceKey: 'AIRSYNC_SERVICE_KEY',
+  jwtSecret: 'AIRSYNC_JWT_SECRET',
+  jwksUrl: 'AIRSYNC_JWKS_URL',
+  airtableRatePerSecond: 'AIRSYNC_RATE_LIMIT',
+  resyncIntervalMs: 'AIRSYNC_RESYNC_INTERVAL_MS',
+  logLevel: 'AIRSYNC_LOG_LEVEL',
+  operationsAccess: 'AIRSYNC_OPERATIONS_ACCESS',
+  offsetSecret: 'AIRSYNC_OFFSET_SECRET',
+} as const satisfies Record<keyof ServerConfig, string>
+
+/** The env part of the usage texts. */
+export const ENV_USAGE = `Environment:
+  AIRTABLE_API_URL        Airtable's API root (default https://api.airtable.com; the emulator's URL in dev)
+  AIRTABLE_ACCESS_TOKEN   personal access token (required)
+  AIRTABLE_BASE_ID        the base to mirror (required)
+  DATABASE_URL            PostgreSQL server; PGlite in AIRSYNC_DATA_DIR when unset
+  AIRSYNC_DATA_DIR        data folder (default ./.airsync/)
+  PORT, HOST              where to listen (default 8787, 127.0.0.1)
+  AIRSYNC_SERVICE_KEY     bearer key with full access (required by serve, ≥ 16 characters)
+  AIRSYNC_JWT_SECRET      HS256 secret of user JWTs
+  AIRSYNC_JWKS_URL        JWKS of user JWTs (e.g. Supabase)
+  AIRSYNC_POLICIES_FILE   policy document (JSON); default: Presence's for its base, else admin-only
+  AIRSYNC_RATE_LIMIT      requests/s per base sent to Airtable (default 4.5, under the 5/s limit)
+  AIRSYNC_RESYNC_INTERVAL_MS  full resync period, 0 = at start only (default 0)
+  AIRSYNC_LOG_LEVEL       fatal|error|warn|info|debug|trace|silent (default info)
+  AIRSYNC_OPERATIONS_ACCESS  service|public: who may read /v1/status and /metrics (default service)
+  AIRSYNC_OFFSET_SECRET   signs list offsets; set the same on every instance sharing a mirror`
+
+/** Flags every server command accepts. */
+const FLAGS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  base: { type: 'string' },
+  'api-url': { type: 'string' },
+  'data-dir': { type: 'string' },
+  policies: { type: 'string' },
+  'log-level': { type: 'string' },
+} as const
+
+/** Raw flag values, as parseArgs gives them. */
+export type ServerFlags = Partial<Record<keyof typeof FLAGS, string | undefined>>
+
+/** Parses argv into flag values; throws UsageError on unknown flags. */
+export function parseServerFlags(argv: string[]): ServerFlags {
+  try {
+    return parseArgs({ args: argv, strict: true, allowPositionals: false, options: FLAGS }).values
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error))
+  }
+}
+
+/** The configuration input from env, then flags on top. Empty env values count as unset. */
+export function configInput(flags: ServerFlags, env: Env): Record<string, string | undefined> {
+  const input: Record<string, string | undefined> = {}
+  for (const [key, name] of Object.entries(ENV_NAMES)) {
+    const value = env[name]
+    input[key] = value === undefined || value === '' ? undefined : value
+  }
+  const fromFlags: Partial<Record<keyof ServerConfigInput, string | undefined>> = {
+    port: flags.port,
+    host: flags.host,
+    baseId: flags.base,
+    airtableApiUrl: flags['api-url'],
+    dataDir: flags['data-dir'],
+    logLevel: flags['log-level'],
+  }
+  for (const [key, value] of Object.entries(fromFlags)) if (value !== undefined) input[key] = value
+  return input
+}
+
+/** Validates `input` with `schema`; a failure names the env variable. */
+export function parseConfig<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const parsed = schema.safeParse(input)
+  if (parsed.success) return parsed.data
+  const issue = parsed.error.issues[0]
+  const key = String(issue?.path[0] ?? '?')
+  const name = key in ENV_NAMES ? ENV_NAMES[key as keyof typeof ENV_NAMES] : key
+  throw new UsageError(`${name}: ${issue?.message ?? 'invalid'}`)
+}
+
+/** Reads the policy document named by `--policies` or AIRSYNC_POLICIES_FILE, if any. */
+export function readPolicies(flags: ServerFlags, env: Env): ServerConfigExtras {
+  const file = flags.policies ?? env['AIRSYNC_POLICIES_FILE']
+  if (file === undefined || file === '') return {}
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    throw new UsageError(
+      `policies file ${file}: ${error instanceof Error ? error.message : String(error)}`,
+    )
+  }
+  try {
+    // Validated by the policy engine when the server builds it.
+    return { policies: JSON.parse(text) as ServerConfigExtras['policies'] }
+  } catch (error) {
+    throw new UsageError(
+      `policies file ${file}: not JSON (${error instanceof Error ? error.message : String(error)})`,
+    )
+  }
+}
+
+/** The full server configuration for `airsync serve`. */
+export function parseServeConfig(argv: string[], env: Env): ServerConfig & ServerConfigExtras {
+  const flags = parseServerFlags(argv)
+  return {
+    ...parseConfig(serverConfigSchema, configInput(flags, env)),
+    ...readPolicies(flags, env),
+  }
+}
+
+/** What `airsync pull` needs: Airtable and the store, no keys. */
+export const pullConfigSchema: z.ZodType<PullConfig> = serverConfigSchema.pick({
+  airtableApiUrl: true,
+  airtableAccessToken: true,
+  baseId: true,
+  databaseUrl: true,
+  dataDir: true,
+  airtableRatePerSecond: true,
+})
+
+/** The configuration of `airsync pull`. */
+export function parsePullConfig(argv: string[], env: Env): PullConfig {
+  return parseConfig(pullConfigSchema, configInput(parseServerFlags(argv), env))
+}
