@@ -8,7 +8,8 @@
  * `useSql: false` forces the JS path (tests compare both).
  *
  * Order: `sort` when given (ties in creation order, as the emulator does), else the view's
- * stored order, else creation order (`created_time`, then record ID: the store's tiebreak).
+ * stored order, else creation order (`created_time`, then arrival in the mirror: the store's
+ * tiebreak, which keeps Airtable's order among equal createdTimes).
  */
 import { cellToFormulaValue, compileFilter, evaluate, isTruthy } from '../formula/index.ts'
 import type { CompiledFilter, FormulaRecord, FormulaValue, Node } from '../formula/index.ts'
@@ -52,12 +53,15 @@ export async function selectRecords(db: Db, selection: Selection): Promise<Selec
           { field: (name) => findField(table, name) },
           { nowMs: selection.nowMs },
         )
+  // A sort overrides the view's order; its ties fall back to creation order, so fetch in that.
+  const creationFirst = selection.sort.length > 0 && selection.viewId !== undefined
   const query = (where?: SqlFragment): Promise<MirrorRecord[]> =>
     queryRecords(db, {
       baseId: selection.baseId,
       tableId: table.id,
       ...(where !== undefined && { where: [where] }),
       ...(selection.viewId !== undefined && { viewId: selection.viewId }),
+      ...(creationFirst && { orderBy: CREATION_ORDER }),
     })
   let candidates: MirrorRecord[]
   let residual: Node | null = compiled.kind === 'partial' ? compiled.residual : filter
@@ -84,10 +88,13 @@ export async function selectRecords(db: Db, selection: Selection): Promise<Selec
   }
   const filtered = filterInJs(candidates, { ...selection, filter: residual }, linked)
   if (selection.sort.length === 0) return { records: filtered, linked }
-  // A sort overrides the view's order; its ties fall back to creation order.
-  const inCreationOrder = selection.viewId === undefined ? filtered : [...filtered].sort(byCreation)
-  return { records: sortRecords(inCreationOrder, selection.sort, linked), linked }
+  return { records: sortRecords(filtered, selection.sort, linked), linked }
 }
+
+const CREATION_ORDER: readonly SqlFragment[] = [
+  { text: 'r.created_time', params: [] },
+  { text: 'r.ordinal', params: [] },
+]
 
 /** SQLSTATE class 22 (data exception: overflow, division by zero, invalid text). */
 function isDataException(error: unknown): boolean {
@@ -132,11 +139,6 @@ function filterInJs(
   const { filter, table, nowMs } = selection
   if (filter === null) return [...candidates]
   return candidates.filter((record) => admits(filter, { table, record, linked, nowMs }))
-}
-
-function byCreation(a: MirrorRecord, b: MirrorRecord): number {
-  if (a.createdTime !== b.createdTime) return a.createdTime < b.createdTime ? -1 : 1
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0
 }
 
 /**

@@ -4,7 +4,7 @@
  * order, paged by limit/offset. The fragments come from the formula compiler and the API, which
  * put every value in `params`; this module only numbers and assembles them.
  *
- * In fragments, a record's columns are `r.id`, `r.created_time` (timestamptz) and `r.fields`
+ * In fragments, a record's columns are `r.id`, `r.created_time` (timestamptz), `r.ordinal` and `r.fields`
  * (jsonb keyed by field ID, e.g. `r.fields->>'fldName'` — with the ID as a parameter, preferably).
  */
 import type { Db } from './db.ts'
@@ -55,7 +55,7 @@ export async function queryRecords(db: Db, options: QueryRecordsOptions): Promis
   const where = (options.where ?? []).map((fragment) => `(${builder.add(fragment)})`)
   const order = (options.orderBy ?? []).map((fragment) => builder.add(fragment))
   if (options.viewId !== undefined) order.push('v.position')
-  order.push('r.created_time', 'r.id')
+  order.push('r.created_time', 'r.ordinal')
   const limit = options.limit === undefined ? '' : `limit ${builder.param(count(options.limit))}`
   const offset =
     options.offset === undefined ? '' : `offset ${builder.param(count(options.offset))}`

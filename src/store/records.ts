@@ -215,7 +215,7 @@ export function getRecords(
 /** Every record ID of a table, in creation order. */
 export async function listRecordIds(db: Db, table: TableRef): Promise<string[]> {
   const rows = await db.query<{ id: string }>(
-    `select id from records where base_id = $1 and table_id = $2 order by created_time, id`,
+    `select id from records where base_id = $1 and table_id = $2 order by created_time, ordinal`,
     [table.baseId, table.tableId],
   )
   return rows.map((row) => row.id)
@@ -251,7 +251,7 @@ async function selectRecords(
   const rows = await db.query<RecordRow>(
     `select id, created_time, fields, last_seq from records
      where base_id = $1 and table_id = $2 and ($3::text[] is null or id = any($3::text[]))
-     order by created_time, id ${options.forUpdate === true ? 'for update' : ''}`,
+     order by created_time, ordinal ${options.forUpdate === true ? 'for update' : ''}`,
     [table.baseId, table.tableId, ids === undefined ? null : [...ids]],
   )
   return rows.map((row) => ({
@@ -273,12 +273,15 @@ interface RowWrite {
 async function writeRows(tx: Db, table: TableRef, rows: readonly RowWrite[]): Promise<void> {
   if (rows.length === 0) return
   const payload = rows.map((row) => ({ ...row, last_seq: row.last_seq ?? null }))
-  // A row whose fields did not change (only its createdTime did) keeps its last_seq.
+  // A row whose fields did not change (only its createdTime did) keeps its last_seq. New rows
+  // take their ordinal (creation order among equal createdTimes) in the order given.
   await tx.query(
     `insert into records (base_id, table_id, id, created_time, fields, last_seq)
      select $1, $2, r.id, r.created_time, r.fields, coalesce(r.last_seq, 0)
-     from jsonb_to_recordset($3::jsonb) as r(id text, created_time timestamptz, fields jsonb,
-       last_seq bigint)
+     from rows from (jsonb_to_recordset($3::jsonb)
+       as (id text, created_time timestamptz, fields jsonb, last_seq bigint))
+       with ordinality as r(id, created_time, fields, last_seq, position)
+     order by r.position
      on conflict (base_id, table_id, id) do update set
        created_time = excluded.created_time,
        fields = excluded.fields,
