@@ -4,7 +4,8 @@
  * (airtable-formula.md §3); sorting and `cellFormat=string` use the same cells. A link to a
  * record the mirror does not have reads as empty text, as the emulator does.
  */
-import { cellToFormulaValue, toText, type CellContext } from '../formula/index.ts'
+import { cellToFormulaValue, linkIds, toText, type CellContext } from '../formula/index.ts'
+import type { LinkedPrimaries } from '../formula/index.ts'
 import type { BaseSchema, Field, Table } from '../protocol/index.ts'
 import { getRecords, type Db, type MirrorRecord } from '../store/index.ts'
 
@@ -12,7 +13,7 @@ import { getRecords, type Db, type MirrorRecord } from '../store/index.ts'
 const MAX_LINK_DEPTH = 3
 
 /** Primary cells of linked records, by linked table ID and record ID. */
-export class LinkedCells {
+export class LinkedCells implements LinkedPrimaries {
   readonly #schema: BaseSchema
   readonly #cells = new Map<string, Map<string, unknown>>()
   constructor(schema: BaseSchema) {
@@ -24,6 +25,11 @@ export class LinkedCells {
     const table = this.#schema.tables.find((t) => t.id === tableId)
     const primary = table?.fields.find((f) => f.id === table.primaryFieldId)
     return table === undefined || primary === undefined ? undefined : { table, primary }
+  }
+
+  /** The linked table's primary field (the shared cell helpers' view). */
+  primaryField(tableId: string): Field | undefined {
+    return this.primaryOf(tableId)?.primary
   }
 
   /** The primary cell of a linked record; undefined when blank or not loaded. */
@@ -52,11 +58,6 @@ export class LinkedCells {
       },
     }
   }
-}
-
-/** The record IDs in a link cell (empty when blank or malformed). */
-export function linkIds(cell: unknown): string[] {
-  return Array.isArray(cell) ? cell.filter((v): v is string => typeof v === 'string') : []
 }
 
 /**

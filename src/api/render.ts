@@ -5,10 +5,10 @@
  * prepared once per request (field resolution against the caller's visible table) and applied
  * per record.
  */
+import { cellToString } from '../formula/index.ts'
 import type { ListParams } from '../protocol/index.ts'
 import { findField, type AirtableRecord, type Field, type Table } from '../protocol/index.ts'
 import type { MirrorRecord } from '../store/index.ts'
-import { cellToString } from './cell-string.ts'
 import { invalidRequest, unknownField } from './errors.ts'
 import type { LinkedCells } from './links.ts'
 

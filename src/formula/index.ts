@@ -66,3 +66,33 @@ export {
   type SqlSchemaResolver,
   type SqlType,
 } from './compile-sql.ts'
+
+/**
+ * Airtable's cell semantics shared by the emulator and the API: `cellFormat=string` rendering,
+ * date formatting, time zones, sort order (keys and comparator). (cells/)
+ */
+export {
+  cellToString,
+  choiceIndex,
+  compareSortKeys,
+  formatDate,
+  isValidTimeZone,
+  ISO_TEXT_TYPES,
+  linkIds,
+  NUMERIC_TYPES,
+  personText,
+  scalarText,
+  sortByCells,
+  sortKey,
+  TEXT_COLLATOR,
+  zoneOffsetMs,
+  type CellField,
+  type CellFieldOptions,
+  type CellFieldResult,
+  type DateStyle,
+  type LinkedPrimaries,
+  type ResolvedSort,
+  type SortKey,
+  type SortSource,
+  type StringFormat,
+} from './cells/index.ts'

@@ -1,53 +1,16 @@
 /**
  * Date parsing for writes. `date` cells are `YYYY-MM-DD`; `dateTime` cells are ISO UTC instants.
  * Zone-less date-times are read in the field's `timeZone` unless it is `utc` or `client`
- * (airtable-api.md §5), which needs the zone's offset at that wall-clock time, from Intl.
+ * (airtable-api.md §5), which needs the zone's offset at that wall-clock time, from Intl (the
+ * zone helpers are shared with the API: src/formula/cells/zones.ts).
  */
+import { isValidTimeZone, zoneOffsetMs } from '../../../formula/index.ts'
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/
 const ZONELESS = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?$/
 const HAS_ZONE = /(?:Z|[+-]\d{2}:?\d{2})$/i
 
-const offsetFormatters = new Map<string, Intl.DateTimeFormat>()
-
-/** Milliseconds the zone is ahead of UTC at instant `ms` (e.g. +3_600_000 for CET in winter). */
-export function zoneOffsetMs(ms: number, timeZone: string): number {
-  let format = offsetFormatters.get(timeZone)
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    })
-    offsetFormatters.set(timeZone, format)
-  }
-  const parts: Record<string, number> = {}
-  for (const part of format.formatToParts(new Date(ms))) parts[part.type] = Number(part.value)
-  const asUtc = Date.UTC(
-    parts['year'] ?? 1970,
-    (parts['month'] ?? 1) - 1,
-    parts['day'] ?? 1,
-    parts['hour'] ?? 0,
-    parts['minute'] ?? 0,
-    parts['second'] ?? 0,
-  )
-  return asUtc - (ms - (((ms % 1000) + 1000) % 1000))
-}
-
-/** True when `timeZone` is an IANA zone Intl knows. */
-export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone })
-    return true
-  } catch {
-    return false
-  }
-}
+export { isValidTimeZone }
 
 /** Epoch ms of a wall-clock time in `timeZone` (DST gaps resolve forward, like moment). */
 function wallClockToMs(wall: number, timeZone: string): number {

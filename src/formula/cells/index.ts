@@ -1,0 +1,22 @@
+/**
+ * Airtable's cell semantics that are not formulas but that the emulator and the API must share
+ * exactly: `cellFormat=string` rendering, date formatting, time zones, and the sort order.
+ * Pure (Intl only), browser-safe.
+ */
+export type { CellField, CellFieldOptions, CellFieldResult, LinkedPrimaries } from './types.ts'
+export { linkIds, personText, scalarText } from './text.ts'
+export { isValidTimeZone, zoneOffsetMs } from './zones.ts'
+export { formatDate, type DateStyle, type StringFormat } from './format-date.ts'
+export { cellToString } from './render-string.ts'
+export {
+  choiceIndex,
+  compareSortKeys,
+  ISO_TEXT_TYPES,
+  NUMERIC_TYPES,
+  sortByCells,
+  sortKey,
+  TEXT_COLLATOR,
+  type ResolvedSort,
+  type SortKey,
+  type SortSource,
+} from './sort.ts'
