@@ -24,6 +24,7 @@ import { listRoutes } from './v0/list.ts'
 import { metaRoutes } from './v0/meta.ts'
 import { metricsRoutes } from './v1/metrics.ts'
 import { statusRoutes } from './v1/status.ts'
+import { webhookRoutes } from './v1/webhooks.ts'
 
 /** The API's Hono app. */
 export type ApiApp = Hono<ApiEnv>
@@ -62,6 +63,8 @@ export function createApi(input: ApiOptions): ApiApp {
   const app = new Hono<ApiEnv>({ getPath: (request) => normalisePath(getPath(request)) })
   app.use('*', measure(ctx.metrics))
   app.get('/healthz', (c) => c.json({ ok: true }))
+  // Airtable's pings carry no token: they prove themselves with a MAC, checked by the route.
+  app.route('/v1/webhooks', webhookRoutes(ctx))
   app.use('/v0/*', auth, rate, limitBody)
   app.use('/v1/*', auth, rate, limitBody)
   if (options.operationsAccess === 'service') {

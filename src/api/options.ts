@@ -13,6 +13,7 @@ import type { Db } from '../store/index.ts'
 import type { OffsetMismatchType } from './offsets.ts'
 import type { CommentCountMode } from './render.ts'
 import type { StatusReport } from './v1/status.ts'
+import type { WebhookPingHandler } from './v1/webhooks.ts'
 
 /**
  * A read sent straight to Airtable (`consistency=strong`). The API asks for fields by ID in V1
@@ -67,6 +68,8 @@ export interface ApiOptions {
   filterStrategy?: 'sql' | 'js'
   /** @default systemClock */
   clock?: Clock
+  /** Handles `POST /v1/webhooks/airtable` (Airtable's pings); no route without it. */
+  onWebhookPing?: WebhookPingHandler
 }
 
 const limitsSchema = z.object({

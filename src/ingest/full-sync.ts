@@ -13,6 +13,7 @@ import {
   saveBaseSchema,
   setBaseSyncState,
   setTableSyncState,
+  type ChangeSource,
   type Db,
 } from '../store/index.ts'
 import { emitProgress, type ProgressListener } from './progress.ts'
@@ -25,6 +26,8 @@ export interface FullSyncOptions {
   baseId: string
   /** Limiter priority of every request. @default 'resync' */
   priority?: Priority
+  /** The feed source of the changes written (`resync` after a lost webhook). @default 'full-sync' */
+  source?: ChangeSource
   /** Records per page (≤ 100). @default 100 */
   pageSize?: number
   /** Restarts of a table after an expired offset before it fails. @default 3 */
@@ -86,7 +89,7 @@ export async function runFullSync(options: FullSyncOptions): Promise<FullSyncRes
     type: 'schema',
     tables: schema.tables.map((t) => ({ tableId: t.id, tableName: t.name })),
   })
-  await dropRemovedTables(db, baseId, schema)
+  await dropRemovedTables(db, { baseId, schema, source: options.source ?? 'full-sync' })
 
   const synced: TableSyncResult[] = []
   const failures: { tableId: string; tableName: string; error: unknown }[] = []
@@ -98,6 +101,7 @@ export async function runFullSync(options: FullSyncOptions): Promise<FullSyncRes
     now,
     ...(options.pageSize !== undefined && { pageSize: options.pageSize }),
     ...(options.maxRestarts !== undefined && { maxRestarts: options.maxRestarts }),
+    ...(options.source !== undefined && { source: options.source }),
     signal: options.signal,
     onProgress: options.onProgress,
   }
@@ -172,7 +176,11 @@ export async function runFullSync(options: FullSyncOptions): Promise<FullSyncRes
   if (failures.length > 0) throw new FullSyncError({ failures, synced })
 
   const finishedAt = new Date(now()).toISOString()
-  await setBaseSyncState(db, baseId, { lastFullSyncAt: finishedAt, needsResync: false })
+  await setBaseSyncState(db, baseId, {
+    lastFullSyncAt: finishedAt,
+    needsResync: false,
+    resyncReason: null,
+  })
   const order = new Map(schema.tables.map((t, i) => [t.id, i]))
   synced.sort((a, b) => (order.get(a.tableId) ?? 0) - (order.get(b.tableId) ?? 0))
   const result: FullSyncResult = {
@@ -194,11 +202,15 @@ export async function runFullSync(options: FullSyncOptions): Promise<FullSyncRes
 }
 
 /** Tables deleted in Airtable: their records leave the mirror (as deletions in the feed). */
-async function dropRemovedTables(db: Db, baseId: string, schema: BaseSchema): Promise<void> {
+async function dropRemovedTables(
+  db: Db,
+  options: { baseId: string; schema: BaseSchema; source: ChangeSource },
+): Promise<void> {
+  const { baseId, schema, source } = options
   const known = new Set(schema.tables.map((t) => t.id))
   for (const tableId of (await countRecords(db, baseId)).keys()) {
     if (known.has(tableId)) continue
-    await deleteRecordsExcept(db, { baseId, tableId, keepIds: [], source: 'full-sync' })
+    await deleteRecordsExcept(db, { baseId, tableId, keepIds: [], source })
   }
 }
 

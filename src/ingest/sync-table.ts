@@ -17,6 +17,7 @@ import {
   pruneViewOrders,
   saveViewOrder,
   upsertRecords,
+  type ChangeSource,
   type Db,
 } from '../store/index.ts'
 import { emitProgress, type ProgressListener } from './progress.ts'
@@ -47,6 +48,8 @@ export interface SyncTableOptions {
   table: Table
   /** @default 'resync' */
   priority?: Priority
+  /** The feed source of the changes written. @default 'full-sync' */
+  source?: ChangeSource
   /** Records per page. @default 100 */
   pageSize?: number
   /** Restarts after an expired offset before giving up. @default 3 */
@@ -146,7 +149,11 @@ export async function syncRecords(options: SyncTableOptions): Promise<RecordsRes
     }))
     pending++
     writing = writing.then(async () => {
-      const w = await upsertRecords(db, { ...ref, records: inputs, source: 'full-sync' })
+      const w = await upsertRecords(db, {
+        ...ref,
+        records: inputs,
+        source: options.source ?? 'full-sync',
+      })
       result.created += w.created.length
       result.updated += w.updated.length
       pending--
@@ -161,7 +168,7 @@ export async function syncRecords(options: SyncTableOptions): Promise<RecordsRes
     ...ref,
     keepIds: [...seen],
     unchangedSinceSeq: sinceSeq,
-    source: 'full-sync',
+    source: options.source ?? 'full-sync',
   })
   result.deleted = removed.deleted.length
   result.records = seen.size

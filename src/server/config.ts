@@ -52,6 +52,28 @@ export const serverConfigSchema = z.object({
   operationsAccess: z.enum(['service', 'public']).default('service'),
   /** `AIRSYNC_OFFSET_SECRET`: signs list offsets; instances sharing a mirror must share it. */
   offsetSecret: z.string().min(16).optional(),
+  /**
+   * `AIRSYNC_INGEST`: 'on' keeps the mirror live from airsync's webhook (pings or polling); 'off'
+   * creates no webhook (the mirror changes only by full syncs and local writes). @default 'on'
+   */
+  ingest: z.enum(['on', 'off']).default('on'),
+  /**
+   * `AIRSYNC_PUBLIC_URL`: where Airtable can reach this server; its webhook pings
+   * `<publicUrl>/v1/webhooks/airtable`. Unset (usual in development): no pings, airsync polls.
+   */
+  publicUrl: z.url().optional(),
+  /** `AIRSYNC_POLL_INTERVAL_MS`: payload polling period without a public URL. @default 2000 */
+  pollIntervalMs: z.coerce.number().int().min(100).default(2_000),
+  /**
+   * `AIRSYNC_RECONCILE_INTERVAL_MS`: period of the cheap reconciliation (webhook health and
+   * expiry, schema); 0 = never. @default 600000 (10 min)
+   */
+  reconcileIntervalMs: z.coerce.number().int().min(0).default(600_000),
+  /**
+   * `AIRSYNC_WEBHOOK_REFRESH_MARGIN_MS`: refresh the webhook when less than this remains of its
+   * 7-day life (checked at each reconciliation). @default 345600000 (4 days)
+   */
+  webhookRefreshMarginMs: z.coerce.number().int().positive().default(345_600_000),
   /** `AIRSYNC_LOG_LEVEL`. @default 'info' */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })

@@ -14,7 +14,12 @@ import { Hono } from 'hono'
 import { pino, type Logger } from 'pino'
 import { createAirtableClient, RateLimiter, type AirtableClient } from '../airtable/index.ts'
 import { createApi } from '../api/index.ts'
-import { createFullSyncService, type FullSyncService } from '../ingest/index.ts'
+import {
+  createFullSyncService,
+  createIngestService,
+  type FullSyncService,
+  type IngestService,
+} from '../ingest/index.ts'
 import {
   createAuthenticator,
   createPolicyEngine,
@@ -24,6 +29,7 @@ import {
 import type { BaseSchema } from '../protocol/index.ts'
 import { loadBaseSchema, openStore, type Db } from '../store/index.ts'
 import type { ServerConfig, ServerConfigExtras } from './config.ts'
+import { ingestOptions, logIngestEvent } from './ingest.ts'
 import { createSyncMetrics, type SyncMetrics } from './metrics.ts'
 import { listen, type Listener } from './node.ts'
 import { defaultPolicies } from './policies.ts'
@@ -46,6 +52,8 @@ export interface AirsyncServer extends AsyncDisposable {
   readonly airtable: AirtableClient
   readonly limiter: RateLimiter
   readonly authenticator: Authenticator
+  /** Real-time ingestion (webhook, payloads, recovery); undefined with `ingest: 'off'`. */
+  readonly ingest: IngestService | undefined
   readonly metrics: SyncMetrics
   readonly logger: Logger
   readonly baseId: string
@@ -139,7 +147,22 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
     onError: (error) => logger.error({ err: error }, 'full sync failed; retrying'),
   })
 
-  const status = (): Promise<StatusReport> => buildStatus(db, { baseId, ready })
+  const ingest: IngestService | undefined =
+    options.ingest === 'off'
+      ? undefined
+      : createIngestService({
+          ...ingestOptions(options),
+          db,
+          airtable,
+          initialSync: sync.firstSync,
+          onSchema: rebuildPolicy,
+          onResynced: (result) => {
+            for (const table of result.tables) metrics.onTableSynced(table)
+          },
+          onEvent: (event) => logIngestEvent(logger, event),
+        })
+  const status = (): Promise<StatusReport> =>
+    buildStatus(db, { baseId, ready, ingest: ingestOptions(options).mode })
   // The API serves /v0 from the mirror and /healthz, /v1/status, /metrics from these providers.
   const app: Hono = new Hono()
   app.route(
@@ -155,12 +178,16 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
       metrics: metrics.registry,
       logger,
       operationsAccess: options.operationsAccess,
+      ...(ingest !== undefined && {
+        onWebhookPing: ({ rawBody, mac }) => ingest.handlePing(rawBody, mac),
+      }),
       ...(options.offsetSecret !== undefined && { offsetSecret: options.offsetSecret }),
     }),
   )
 
   let listener: Listener | undefined
   let syncRun: Promise<void> | undefined
+  let ingestRun: Promise<void> | undefined
   let closing: Promise<void> | undefined
 
   async function start(): Promise<string> {
@@ -170,13 +197,22 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
       port: options.port,
       host: options.host,
     })
-    syncRun = sync.run().catch((error: unknown) => logger.error({ err: error }, 'sync stopped'))
+    ingestRun = ingest
+      ?.run()
+      .catch((error: unknown) => logger.error({ err: error }, 'ingest stopped'))
+    // The webhook exists before the first full sync starts, so no change falls between the two.
+    syncRun = (async () => {
+      await ingest?.webhookChecked
+      await sync.run()
+    })().catch((error: unknown) => logger.error({ err: error }, 'sync stopped'))
     logger.info({ url: listener.url, baseId, ready }, 'airsync listening')
     return listener.url
   }
 
   function close(): Promise<void> {
     closing ??= (async () => {
+      await ingest?.stop()
+      await ingestRun
       await sync.stop()
       await syncRun
       await listener?.close()
@@ -191,6 +227,7 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
     airtable,
     limiter,
     authenticator,
+    ingest,
     metrics,
     logger,
     baseId,

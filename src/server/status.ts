@@ -1,6 +1,7 @@
 /**
- * `GET /v1/status`: readiness (the first full sync is done) and, per table, rows, last sync and
- * lag — read from the store's sync state, so every server instance on one database agrees.
+ * `GET /v1/status`: readiness (the first full sync is done), real-time ingestion (webhook, cursor,
+ * last payload, a pending resync and why) and, per table, rows, last sync and lag — read from the
+ * store's sync state, so every server instance on one database agrees.
  */
 import {
   countRecords,
@@ -10,6 +11,7 @@ import {
   type Db,
   type TableSyncStatus,
 } from '../store/index.ts'
+import type { IngestMode } from './ingest.ts'
 
 /** One table in the status report. */
 export interface TableStatus {
@@ -27,12 +29,30 @@ export interface TableStatus {
   error: string | undefined
 }
 
+/** How changes reach the mirror, in the status report. */
+export interface IngestStatus {
+  /** `webhook`: pings; `poll`: polling payloads; `off`: full syncs only. */
+  mode: IngestMode
+  webhookId: string | undefined
+  /** ISO time the webhook expires unless refreshed. */
+  webhookExpiresAt: string | undefined
+  /** The next payload to read. */
+  cursor: number | undefined
+  /** ISO time the last payload was applied. */
+  lastPayloadAt: string | undefined
+  lastReconcileAt: string | undefined
+  /** Changes were missed (webhook or payloads lost); a full resync is due or running. */
+  needsResync: boolean
+  resyncReason: string | undefined
+}
+
 /** The body of `GET /v1/status`. */
 export interface StatusReport {
   ready: boolean
   baseId: string
   /** ISO time of the base's last completed full sync. */
   lastFullSyncAt: string | undefined
+  ingest: IngestStatus
   tables: TableStatus[]
 }
 
@@ -45,7 +65,7 @@ export async function isBaseSynced(db: Db, baseId: string): Promise<boolean> {
 /** Builds the status report from the store. */
 export async function buildStatus(
   db: Db,
-  options: { baseId: string; ready: boolean; now?: () => number },
+  options: { baseId: string; ready: boolean; ingest?: IngestMode; now?: () => number },
 ): Promise<StatusReport> {
   const { baseId } = options
   const now = options.now ?? Date.now
@@ -70,7 +90,17 @@ export async function buildStatus(
       error: state?.error,
     }
   })
-  return { ready: options.ready, baseId, lastFullSyncAt: base?.lastFullSyncAt, tables }
+  const ingest: IngestStatus = {
+    mode: options.ingest ?? 'off',
+    webhookId: base?.webhookId,
+    webhookExpiresAt: base?.webhookExpiresAt,
+    cursor: base?.webhookCursor,
+    lastPayloadAt: base?.lastPayloadAt,
+    lastReconcileAt: base?.lastReconcileAt,
+    needsResync: base?.needsResync ?? false,
+    resyncReason: base?.resyncReason,
+  }
+  return { ready: options.ready, baseId, lastFullSyncAt: base?.lastFullSyncAt, ingest, tables }
 }
 
 function latest(a: string | undefined, b: string | undefined): string | undefined {

@@ -60,6 +60,7 @@ export {
   listTableSyncStates,
   setBaseSyncState,
   getBaseSyncState,
+  lockBaseSyncState,
   type TableSyncStatus,
   type TableSyncState,
   type TableSyncPatch,

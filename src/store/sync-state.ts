@@ -4,6 +4,7 @@
  * webhook cursor is stored together with the changes its payloads carried.
  */
 import type { Db } from './db.ts'
+import { StoreError } from './errors.ts'
 import { upsertPatch, type ColumnSpec } from './patch-sql.ts'
 import type { TableRef } from './records.ts'
 import { isoOrUndefined, numberOf } from './sql.ts'
@@ -138,8 +139,28 @@ export function setBaseSyncState(db: Db, baseId: string, patch: BaseSyncPatch): 
 /** A base's sync state, or undefined when never set. */
 export async function getBaseSyncState(db: Db, baseId: string): Promise<BaseSyncState | undefined> {
   const rows = await db.query<BaseRow>('select * from base_sync_state where base_id = $1', [baseId])
-  const row = rows[0]
-  if (row === undefined) return undefined
+  return rows[0] === undefined ? undefined : baseStateOf(rows[0])
+}
+
+/**
+ * A base's sync state, its row locked until the caller's transaction ends (created first when
+ * missing), so a payload cursor read here cannot move under the caller: two ingesters racing for
+ * one page apply it once.
+ */
+export async function lockBaseSyncState(tx: Db, baseId: string): Promise<BaseSyncState> {
+  if (!tx.inTransaction) throw new StoreError('lockBaseSyncState needs a transaction handle')
+  await tx.query(
+    'insert into base_sync_state (base_id) values ($1) on conflict (base_id) do nothing',
+    [baseId],
+  )
+  const rows = await tx.query<BaseRow>(
+    'select * from base_sync_state where base_id = $1 for update',
+    [baseId],
+  )
+  return baseStateOf(rows[0] as BaseRow)
+}
+
+function baseStateOf(row: BaseRow): BaseSyncState {
   return {
     baseId: row.base_id,
     webhookId: row.webhook_id ?? undefined,

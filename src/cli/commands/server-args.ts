@@ -34,6 +34,11 @@ export const ENV_NAMES = {
   logLevel: 'AIRSYNC_LOG_LEVEL',
   operationsAccess: 'AIRSYNC_OPERATIONS_ACCESS',
   offsetSecret: 'AIRSYNC_OFFSET_SECRET',
+  ingest: 'AIRSYNC_INGEST',
+  publicUrl: 'AIRSYNC_PUBLIC_URL',
+  pollIntervalMs: 'AIRSYNC_POLL_INTERVAL_MS',
+  reconcileIntervalMs: 'AIRSYNC_RECONCILE_INTERVAL_MS',
+  webhookRefreshMarginMs: 'AIRSYNC_WEBHOOK_REFRESH_MARGIN_MS',
 } as const satisfies Record<keyof ServerConfig, string>
 
 /** The env part of the usage texts. */
@@ -52,7 +57,12 @@ export const ENV_USAGE = `Environment:
   AIRSYNC_RESYNC_INTERVAL_MS  full resync period, 0 = at start only (default 0)
   AIRSYNC_LOG_LEVEL       fatal|error|warn|info|debug|trace|silent (default info)
   AIRSYNC_OPERATIONS_ACCESS  service|public: who may read /v1/status and /metrics (default service)
-  AIRSYNC_OFFSET_SECRET   signs list offsets; set the same on every instance sharing a mirror`
+  AIRSYNC_OFFSET_SECRET   signs list offsets; set the same on every instance sharing a mirror
+  AIRSYNC_INGEST          on|off: keep the mirror live from Airtable's webhook (default on)
+  AIRSYNC_PUBLIC_URL      this server's public URL, for Airtable's pings; unset: poll
+  AIRSYNC_POLL_INTERVAL_MS  payload polling period without a public URL (default 2000)
+  AIRSYNC_RECONCILE_INTERVAL_MS  webhook/schema check period, 0 = never (default 600000)
+  AIRSYNC_WEBHOOK_REFRESH_MARGIN_MS  refresh the webhook when less life remains (default 4 days)`
 
 /** Flags every server command accepts. */
 const FLAGS = {
