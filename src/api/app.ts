@@ -22,7 +22,9 @@ import { RequestLimiter } from './rate-limit.ts'
 import { getRoutes } from './v0/get.ts'
 import { listRoutes } from './v0/list.ts'
 import { metaRoutes } from './v0/meta.ts'
+import { writeRoutes } from './v0/write.ts'
 import { metricsRoutes } from './v1/metrics.ts'
+import { mutationRoutes } from './v1/mutations.ts'
 import { statusRoutes } from './v1/status.ts'
 import { webhookRoutes } from './v1/webhooks.ts'
 
@@ -74,7 +76,9 @@ export function createApi(input: ApiOptions): ApiApp {
   app.route('/v0/meta', metaRoutes(ctx))
   app.route('/v0', listRoutes(ctx))
   app.route('/v0', getRoutes(ctx))
+  app.route('/v0', writeRoutes(ctx))
   app.route('/v1', statusRoutes(ctx))
+  app.route('/v1', mutationRoutes(ctx))
   app.route('/', metricsRoutes(ctx))
   app.notFound((c) => c.json(NOT_FOUND_BODY, 404))
   app.onError((error, c) => {

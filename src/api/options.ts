@@ -68,8 +68,18 @@ export interface ApiOptions {
   filterStrategy?: 'sql' | 'js'
   /** @default systemClock */
   clock?: Clock
+  /** The write endpoints (v0/write.ts). */
+  writes?: ApiWriteOptions
   /** Handles `POST /v1/webhooks/airtable` (Airtable's pings); no route without it. */
   onWebhookPing?: WebhookPingHandler
+}
+
+/** How writes wait for Airtable (v0/write.ts). */
+export interface ApiWriteOptions {
+  /** A write not settled after this answers 202 with its mutation IDs. @default 25_000 */
+  waitTimeoutMs?: number
+  /** Fallback poll of waited-on mutations, should a notification be lost. @default 1000 */
+  pollIntervalMs?: number
 }
 
 const limitsSchema = z.object({

@@ -10,6 +10,8 @@
  * - reconcile.ts: finding what a create with an unknown outcome may have created.
  * - failure.ts: what a failed request means for its mutations (retry, reconcile, fail).
  * - store-mapping.ts: lifecycle states to outbox rows (src/store) and back.
+ * - accept.ts (+ accept-mirror.ts, validate*.ts): accepting a write — schema checks, the
+ *   optimistic mirror update, outbox rows and audit entries in one transaction.
  * The writer service (one per base, advisory lock) wires these to src/store and src/airtable.
  */
 export {
@@ -91,3 +93,19 @@ export {
   type OutboxRetryPolicy,
 } from './failure.ts'
 export { lifecycleOf, patchOf } from './store-mapping.ts'
+export {
+  acceptWrites,
+  type AcceptOptions,
+  type AcceptRecordInput,
+  type AcceptResult,
+  type AcceptVerb,
+  type AcceptedRecord,
+  type RecordState,
+  type WriteCheckInput,
+} from './accept.ts'
+export {
+  WriteValidationError,
+  normalizeCell,
+  validateFields,
+  type ValidateOptions,
+} from './validate.ts'

@@ -1,0 +1,141 @@
+/**
+ * Writes under the caller's policy (src/policy/write-check.ts), the same policy as reads:
+ * - a table the caller may neither read nor write is 403 INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND,
+ *   exactly like a table that does not exist;
+ * - a field the caller may neither read nor write is UNKNOWN_FIELD_NAME (422), exactly like a field
+ *   that does not exist (visibility.ts: a hidden field behaves as if absent — so a member writing
+ *   `Stripe Customer ID` learns nothing about it); a field they may read but not write is 403
+ *   INVALID_PERMISSIONS with Airtable's message (`Verification Status`);
+ * - row rules run on the record before (update, delete) and after (create, update) the write,
+ *   links seen as their primary text and lookups over new links recomputed (accept.ts); a refusal
+ *   is 403 INVALID_PERMISSIONS and nothing is queued (the check runs inside the accepting
+ *   transaction, which it aborts).
+ * A PUT clears every editable field it does not list, so it writes them all: a caller who may
+ * not write every editable field may not PUT.
+ */
+import { cellToFormulaValue, type FormulaRecord, type FormulaValue } from '../../formula/index.ts'
+import type { Field, Table } from '../../protocol/index.ts'
+import type { RecordState, WriteCheckInput } from '../../outbox/index.ts'
+import {
+  NOT_PERMITTED_MESSAGE,
+  PolicyError,
+  decideWrite,
+  type Principal,
+  type TableAccess,
+} from '../../policy/index.ts'
+import { findTable, type BaseSchema } from '../../protocol/index.ts'
+import type { Db } from '../../store/index.ts'
+import type { ApiContext } from '../context.ts'
+import { modelNotFound } from '../errors.ts'
+import { LinkedCells, loadLinkedCells } from '../links.ts'
+
+/** A table as one caller may write it. */
+export interface WriteTarget {
+  schema: BaseSchema
+  table: Table
+  access: TableAccess
+  /** Whether the caller may know of a field (read or write it). */
+  isKnown: (field: Field) => boolean
+}
+
+/** Resolves `baseId` + table for a writer (see the module header for the 403s). */
+export function writeTarget(
+  ctx: ApiContext,
+  request: { principal: Principal; baseId: string; table: string },
+): WriteTarget {
+  if (request.baseId !== ctx.options.baseId) throw modelNotFound()
+  const { schema, engine } = ctx.current()
+  const table = findTable(schema, request.table)
+  if (table === undefined) throw modelNotFound()
+  const access = engine.policyFor(request.principal, table.id)
+  if (!access.canRead && !access.canCreate && !access.canUpdate && !access.canDelete) {
+    throw modelNotFound()
+  }
+  const { readableFieldIds: readable, writableFieldIds: writable } = access
+  const isKnown = (field: Field): boolean =>
+    readable === 'all' || writable === 'all' || readable.has(field.id) || writable.has(field.id)
+  return { schema, table, access, isKnown }
+}
+
+/** The `authorize` port of acceptWrites for this caller. */
+export function authorizer(
+  target: WriteTarget,
+  options: { nowMs: number; baseId: string },
+): (checks: readonly WriteCheckInput[], tx: Db) => Promise<void> {
+  return async (checks, tx) => {
+    const { access } = target
+    const linked = new LinkedCells(target.schema)
+    if (checks.some((check) => access[check.operation].rowFilter !== null)) {
+      const records = checks.flatMap((c) => [c.before, c.after]).filter((r) => r !== undefined)
+      await loadLinkedCells(tx, {
+        baseId: options.baseId,
+        fields: target.table.fields.filter((f) => f.type === 'multipleRecordLinks'),
+        records: records.map((r) => ({ ...r, lastSeq: 0 })),
+        linked,
+      })
+    }
+    for (const check of checks) {
+      // A hidden field named by a PUT's clearing must not be revealed by the refusal's message.
+      if (check.fieldIdsWritten.some((id) => !isKnownId(target, id))) {
+        throw new PolicyError({ type: 'INVALID_PERMISSIONS', message: NOT_PERMITTED_MESSAGE })
+      }
+      const decision = decideWrite(
+        access,
+        {
+          operation: check.operation,
+          before: formulaRecord(target.table, check.before, linked),
+          after: formulaRecord(target.table, check.after, linked),
+          fieldsWritten: check.fieldIdsWritten,
+        },
+        { nowMs: options.nowMs },
+      )
+      if (!decision.allowed) throw decision.error
+    }
+  }
+}
+
+function isKnownId(target: WriteTarget, fieldId: string): boolean {
+  const field = target.table.fields.find((f) => f.id === fieldId)
+  return field !== undefined && target.isKnown(field)
+}
+
+function formulaRecord(
+  table: Table,
+  record: RecordState | undefined,
+  linked: LinkedCells,
+): FormulaRecord | null {
+  if (record === undefined) return null
+  return new StateFormulaRecord(table, record, linked)
+}
+
+/** A record being written, as row rules see it (no per-field edit times: blank). */
+class StateFormulaRecord implements FormulaRecord {
+  readonly #table: Table
+  readonly #record: RecordState
+  readonly #linked: LinkedCells
+  constructor(table: Table, record: RecordState, linked: LinkedCells) {
+    this.#table = table
+    this.#record = record
+    this.#linked = linked
+  }
+
+  get id(): string {
+    return this.#record.id
+  }
+
+  get createdTimeMs(): number {
+    return Date.parse(this.#record.createdTime)
+  }
+
+  field(nameOrId: string): FormulaValue {
+    const field =
+      this.#table.fields.find((f) => f.id === nameOrId) ??
+      this.#table.fields.find((f) => f.name === nameOrId)
+    if (field === undefined) return null
+    return cellToFormulaValue(field, this.#record.fields[field.id], this.#linked.cellContext())
+  }
+
+  lastModifiedTimeMs(): number | null {
+    return null
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * Waiting for mutations to become final (committed, failed, or held in conflict), for write
+ * requests that answer with Airtable's result. One waiter per API instance: while anyone waits,
+ * it listens to the change feed (the writer appends a `mutation` entry in the transaction that
+ * settles a mutation, so its NOTIFY wakes us) and polls as a fallback, since notifications can be
+ * lost. Each wake-up is one query for every waited-on mutation, however many requests wait;
+ * wake-ups during a check are folded into one more check.
+ */
+import {
+  getMutations,
+  onChanges,
+  type Db,
+  type StoredMutation,
+  type Unlisten,
+} from '../../store/index.ts'
+
+/** States after which a waiting request answers. */
+const FINAL: ReadonlySet<string> = new Set(['committed', 'failed', 'conflict'])
+
+/** True when the mutation will not change without a person (or never). */
+export function isSettled(mutation: StoredMutation): boolean {
+  return FINAL.has(mutation.state)
+}
+
+interface Waiting {
+  ids: readonly string[]
+  resolve: (rows: StoredMutation[] | undefined) => void
+  timer: ReturnType<typeof setTimeout>
+}
+
+/** Options of {@link createMutationWaiter}. */
+export interface MutationWaiterOptions {
+  db: Db
+  /** Fallback poll while anyone waits. @default 1000 */
+  pollIntervalMs?: number
+  /** Called with errors of a check (the next wake-up tries again). */
+  onError?: (error: unknown) => void
+}
+
+/** Waits for mutations; see the module header. */
+export interface MutationWaiter {
+  /**
+   * Resolves with the mutations (request order) once all are settled, or `undefined` after
+   * `timeoutMs`.
+   */
+  wait(
+    ids: readonly string[],
+    options: { timeoutMs: number },
+  ): Promise<StoredMutation[] | undefined>
+}
+
+/** Creates the waiter (it listens only while someone waits). */
+export function createMutationWaiter(options: MutationWaiterOptions): MutationWaiter {
+  const { db } = options
+  const waiting = new Set<Waiting>()
+  let unlisten: Promise<Unlisten> | undefined
+  let poll: ReturnType<typeof setInterval> | undefined
+  let running = false
+  let again = false
+
+  const stopIfIdle = (): void => {
+    if (waiting.size > 0) return
+    if (poll !== undefined) clearInterval(poll)
+    poll = undefined
+    const current = unlisten
+    unlisten = undefined
+    void current?.then((stop) => stop()).catch((error: unknown) => options.onError?.(error))
+  }
+
+  const checkOnce = async (): Promise<void> => {
+    const ids = [...new Set([...waiting].flatMap((w) => w.ids))]
+    if (ids.length === 0) return
+    const rows = new Map((await getMutations(db, ids)).map((row) => [row.mutationId, row]))
+    for (const waiter of waiting) {
+      const mine = waiter.ids.map((id) => rows.get(id))
+      if (!mine.every((row) => row !== undefined && isSettled(row))) continue
+      waiting.delete(waiter)
+      clearTimeout(waiter.timer)
+      waiter.resolve(mine.filter((row) => row !== undefined))
+    }
+  }
+
+  const check = async (): Promise<void> => {
+    if (running) {
+      again = true
+      return
+    }
+    running = true
+    try {
+      do {
+        again = false
+        await checkOnce().catch((error: unknown) => options.onError?.(error))
+      } while (again)
+    } finally {
+      running = false
+      stopIfIdle()
+    }
+  }
+
+  const start = (): void => {
+    unlisten ??= onChanges(db, () => void check())
+    unlisten.catch((error: unknown) => options.onError?.(error))
+    poll ??= setInterval(() => void check(), options.pollIntervalMs ?? 1000)
+    poll.unref()
+  }
+
+  return {
+    wait(ids, { timeoutMs }) {
+      return new Promise((resolve) => {
+        const waiter: Waiting = {
+          ids,
+          resolve,
+          timer: setTimeout(() => {
+            waiting.delete(waiter)
+            stopIfIdle()
+            resolve(undefined)
+          }, timeoutMs),
+        }
+        waiting.add(waiter)
+        start()
+        // They may be settled already (a replayed key, a fast writer).
+        void check()
+      })
+    },
+  }
+}

@@ -1,0 +1,431 @@
+/**
+ * Accepting a write (issue 4, "Write API" and the first bullet of "Outbox"): one request's records
+ * are validated against the schema and the mirror, checked by the caller's policy (the
+ * `authorize` port: the API supplies it, this module knows no policies), and then — in ONE
+ * transaction — written optimistically to the mirror (source `local`, so the change feed carries
+ * them), queued in the outbox (one mutation per record, sharing a `request_id`) and recorded in
+ * the audit log (source `api`, outcome `accepted`). The feed NOTIFYs at commit. Anything refused
+ * throws before the transaction commits: nothing is queued, mirrored or audited.
+ *
+ * Invariants:
+ * - Records are handled in request order; a record written twice in a request sees its own
+ *   earlier write (as Airtable applies a batch in order). Mutations are enqueued in that order.
+ * - The feed lock is taken first (store/feed.ts lock order); every record read after it is
+ *   stable until commit, so the policy decides on what is written.
+ * - An `Idempotency-Key` is claimed in the same transaction: a refused request leaves it free.
+ *
+ * What each record becomes in the outbox (fields by field ID; `null` clears):
+ * | request                     | outbox op | record                                   |
+ * |-----------------------------|-----------|------------------------------------------|
+ * | POST                        | create    | temporary ID (`tmp…`, protocol/mutations) |
+ * | PATCH / PUT with id         | update / replace | the ID (real or temporary)        |
+ * | DELETE                      | delete    | the ID                                   |
+ * | upsert, matches one record  | update / replace | the matched record                |
+ * | upsert, matches none        | upsert    | temporary ID, merge field IDs; PUT adds `null` for every other editable field (PUT = PATCH that clears the rest) |
+ */
+import { randomUUID } from 'node:crypto'
+import {
+  isComputedField,
+  newId,
+  newTempRecordId,
+  type BaseSchema,
+  type Field,
+  type Fields,
+  type Table,
+} from '../protocol/index.ts'
+import {
+  appendAudit,
+  claimIdempotencyKey,
+  compactFields,
+  deleteRecords,
+  enqueueMutations,
+  getRecords,
+  lockFeed,
+  upsertRecords,
+  type AuditInput,
+  type Db,
+  type IdempotencyKeyRef,
+  type MutationInput,
+  type MutationOp,
+} from '../store/index.ts'
+import { matchUpsert, mergeFieldsOf, recomputeLookups, resolveLinks } from './accept-mirror.ts'
+import {
+  resolveField,
+  rowDoesNotExistError,
+  validateFields,
+  WriteValidationError,
+} from './validate.ts'
+
+/** The HTTP verb's meaning: POST, PATCH, PUT, DELETE. */
+export type AcceptVerb = 'create' | 'update' | 'replace' | 'delete'
+
+/** One record of a request, as the client sent it (fields by name or ID). */
+export interface AcceptRecordInput {
+  id?: string | undefined
+  fields?: unknown
+  /** airsync extension: the values the writer last saw (see protocol/mutations.ts). */
+  baseFields?: unknown
+}
+
+/** A record as the mirror holds it, fields by field ID. */
+export interface RecordState {
+  id: string
+  createdTime: string
+  fields: Fields
+}
+
+/** What the policy port decides on, per record. */
+export interface WriteCheckInput {
+  operation: 'create' | 'update' | 'delete'
+  table: Table
+  /** The record before (update, delete). */
+  before: RecordState | undefined
+  /** The record after (create, update), lookups over new links recomputed. */
+  after: RecordState | undefined
+  /** Field IDs written; a PUT writes every editable field (it clears those it does not list). */
+  fieldIdsWritten: string[]
+}
+
+/** Options of {@link acceptWrites}. */
+export interface AcceptOptions {
+  baseId: string
+  schema: BaseSchema
+  table: Table
+  verb: AcceptVerb
+  /** In request order; more than 10 is fine (the writer splits). */
+  records: readonly AcceptRecordInput[]
+  /** @default false */
+  typecast?: boolean
+  /** performUpsert.fieldsToMergeOn (names or IDs); PATCH and PUT only. */
+  fieldsToMergeOn?: readonly string[] | undefined
+  /** Who: a user's `sub`, or `service`. */
+  actor?: string | undefined
+  actorRole?: string | undefined
+  /** Fields the caller may know of; others are UNKNOWN_FIELD_NAME. @default all */
+  isKnown?: (field: Field) => boolean
+  /**
+   * The policy: throw to refuse (nothing is queued). Called once, with every record, inside the
+   * transaction (`tx`: read through it, never through another handle).
+   */
+  authorize?: (checks: readonly WriteCheckInput[], tx: Db) => Promise<void> | void
+  /** Claim this key (see store/idempotency.ts) in the same transaction. */
+  idempotency?: (IdempotencyKeyRef & { requestHash: string }) | undefined
+  /** Epoch ms for new records' createdTime. @default Date.now() */
+  nowMs?: number
+}
+
+/** One accepted record: its mutation and what the request expects of it. */
+export interface AcceptedRecord {
+  mutationId: string
+  op: MutationOp
+  /** The record: real, or temporary for a create or an upsert that matched nothing. */
+  recordId: string
+  tempRecordId: string | undefined
+  expect: 'created' | 'updated' | 'deleted'
+  /** The optimistic record (undefined for a delete). */
+  after: RecordState | undefined
+}
+
+/** What {@link acceptWrites} did. */
+export type AcceptResult =
+  | { kind: 'accepted'; requestId: string; records: AcceptedRecord[] }
+  /** The key's first request was answered: send this again. */
+  | { kind: 'replay'; statusCode: number; response: unknown; mutationIds: string[] }
+  /** The key's first request was accepted and is not answered yet: wait for these. */
+  | { kind: 'in-progress'; mutationIds: string[] }
+
+interface Plan extends AcceptedRecord {
+  before: RecordState | undefined
+  fields: Fields | undefined
+  baseFields: Fields | undefined
+  mergeFieldIds: string[] | undefined
+  check: WriteCheckInput
+}
+
+interface PlanContext extends AcceptOptions {
+  db: Db
+  typecast: boolean
+  working: Map<string, RecordState>
+  merge: Field[] | undefined
+  nowMs: number
+}
+
+/** Accepts one request's records; see the module header. */
+export async function acceptWrites(db: Db, options: AcceptOptions): Promise<AcceptResult> {
+  const mutationIds = options.records.map(() => newId('mut'))
+  return db.transaction(async (tx) => {
+    if (options.idempotency !== undefined) {
+      const claim = await claimIdempotencyKey(tx, { ...options.idempotency, mutationIds })
+      if (claim.status === 'mismatch') throw idempotencyMismatch(options.idempotency.key)
+      if (claim.status === 'replay') {
+        const { statusCode, response, mutationIds: ids } = claim
+        return { kind: 'replay', statusCode, response, mutationIds: ids }
+      }
+      if (claim.status === 'in-progress') {
+        return { kind: 'in-progress', mutationIds: claim.mutationIds }
+      }
+    }
+    await lockFeed(tx)
+    const ctx = await planContext(tx, options)
+    const plans: Plan[] = []
+    for (const [index, input] of options.records.entries()) {
+      plans.push(await planRecord(ctx, { input, mutationId: mutationIds[index] ?? newId('mut') }))
+    }
+    await options.authorize?.(
+      plans.map((p) => p.check),
+      tx,
+    )
+    const requestId = randomUUID()
+    await apply(tx, { options, plans, requestId })
+    return { kind: 'accepted', requestId, records: plans.map(acceptedOf) }
+  })
+}
+
+function idempotencyMismatch(key: string): WriteValidationError {
+  return new WriteValidationError({
+    type: 'INVALID_REQUEST_UNKNOWN',
+    message: `Invalid request: the Idempotency-Key "${key}" was already used with a different request`,
+  })
+}
+
+async function planContext(tx: Db, options: AcceptOptions): Promise<PlanContext> {
+  const ids = options.records.flatMap((r) => (typeof r.id === 'string' ? [r.id] : []))
+  const stored = await getRecords(tx, { baseId: options.baseId, tableId: options.table.id, ids })
+  const resolve = (key: string): Field => resolveField(options.table, key, fieldOptions(options))
+  return {
+    ...options,
+    db: tx,
+    typecast: options.typecast ?? false,
+    working: new Map(stored.map((r) => [r.id, { ...r }])),
+    merge:
+      options.fieldsToMergeOn === undefined
+        ? undefined
+        : mergeFieldsOf(options.table, options.fieldsToMergeOn, resolve),
+    nowMs: options.nowMs ?? Date.now(),
+  }
+}
+
+function fieldOptions(options: AcceptOptions): { isKnown?: (field: Field) => boolean } {
+  return options.isKnown === undefined ? {} : { isKnown: options.isKnown }
+}
+
+async function planRecord(
+  ctx: PlanContext,
+  request: { input: AcceptRecordInput; mutationId: string },
+): Promise<Plan> {
+  const { input, mutationId } = request
+  if (ctx.verb === 'delete') {
+    const before = existing(ctx, input.id)
+    ctx.working.delete(before.id)
+    return {
+      ...common(mutationId, 'delete', before.id),
+      expect: 'deleted',
+      before,
+      after: undefined,
+      fields: undefined,
+      check: {
+        operation: 'delete',
+        table: ctx.table,
+        before,
+        after: undefined,
+        fieldIdsWritten: [],
+      },
+    }
+  }
+  // Airtable checks the record exists before its cells (emulator: planUpdates).
+  const target =
+    ctx.verb === 'create' || (ctx.merge !== undefined && input.id === undefined)
+      ? undefined
+      : existing(ctx, input.id)
+  const cells = validateFields(ctx.table, input.fields, {
+    typecast: ctx.typecast,
+    current: target?.fields,
+    ...fieldOptions(ctx),
+  })
+  await resolveLinks(ctx, { table: ctx.table, cells, typecast: ctx.typecast })
+  const baseFields = baseFieldsOf(ctx, input.baseFields)
+  if (target !== undefined) return update(ctx, { mutationId, target, cells, baseFields })
+  const matched =
+    ctx.merge === undefined
+      ? undefined
+      : await matchUpsert(ctx, { table: ctx.table, merge: ctx.merge, cells })
+  if (matched !== undefined) {
+    return update(ctx, { mutationId, target: existing(ctx, matched), cells, baseFields })
+  }
+  return create(ctx, { mutationId, cells, baseFields })
+}
+
+function existing(ctx: PlanContext, id: string | undefined): RecordState {
+  const record = id === undefined ? undefined : ctx.working.get(id)
+  if (record === undefined) throw rowDoesNotExistError(id ?? 'undefined')
+  return record
+}
+
+function common(mutationId: string, op: MutationOp, recordId: string) {
+  return {
+    mutationId,
+    op,
+    recordId,
+    tempRecordId: undefined,
+    baseFields: undefined,
+    mergeFieldIds: undefined,
+  }
+}
+
+async function update(
+  ctx: PlanContext,
+  request: {
+    mutationId: string
+    target: RecordState
+    cells: Fields
+    baseFields: Fields | undefined
+  },
+): Promise<Plan> {
+  const { target: before, cells } = request
+  const replace = ctx.verb === 'replace'
+  const kept = replace ? computedCells(ctx.table, before.fields) : before.fields
+  const after: RecordState = { ...before, fields: compactFields({ ...kept, ...cells }) }
+  await recomputeLookups(ctx, {
+    table: ctx.table,
+    fields: after.fields,
+    changedFieldIds: new Set(Object.keys(cells)),
+  })
+  ctx.working.set(after.id, after)
+  return {
+    ...common(request.mutationId, replace ? 'replace' : 'update', before.id),
+    expect: 'updated',
+    before,
+    after,
+    fields: replace ? compactFields(cells) : cells,
+    baseFields: request.baseFields,
+    check: {
+      operation: 'update',
+      table: ctx.table,
+      before,
+      after,
+      fieldIdsWritten: replace ? editableFieldIds(ctx.table) : Object.keys(cells),
+    },
+  }
+}
+
+async function create(
+  ctx: PlanContext,
+  request: { mutationId: string; cells: Fields; baseFields: Fields | undefined },
+): Promise<Plan> {
+  const tempRecordId = newTempRecordId()
+  const createdTime = new Date(Math.floor(ctx.nowMs / 1000) * 1000).toISOString()
+  const after: RecordState = { id: tempRecordId, createdTime, fields: compactFields(request.cells) }
+  await recomputeLookups(ctx, {
+    table: ctx.table,
+    fields: after.fields,
+    changedFieldIds: new Set(Object.keys(request.cells)),
+  })
+  ctx.working.set(tempRecordId, after)
+  const upsert = ctx.merge !== undefined
+  // A PUT upsert that finds a match at send time must clear the rest: say so with nulls.
+  const cleared =
+    upsert && ctx.verb === 'replace'
+      ? Object.fromEntries(editableFieldIds(ctx.table).map((id) => [id, null]))
+      : {}
+  return {
+    ...common(request.mutationId, upsert ? 'upsert' : 'create', tempRecordId),
+    tempRecordId,
+    expect: 'created',
+    before: undefined,
+    after,
+    fields: { ...cleared, ...compactFields(request.cells) },
+    baseFields: request.baseFields,
+    mergeFieldIds: ctx.merge?.map((f) => f.id),
+    check: {
+      operation: 'create',
+      table: ctx.table,
+      before: undefined,
+      after,
+      fieldIdsWritten: Object.keys(request.cells),
+    },
+  }
+}
+
+function computedCells(table: Table, fields: Fields): Fields {
+  const computed = new Set(table.fields.filter(isComputedField).map((f) => f.id))
+  return Object.fromEntries(Object.entries(fields).filter(([id]) => computed.has(id)))
+}
+
+function editableFieldIds(table: Table): string[] {
+  return table.fields.filter((f) => !isComputedField(f)).map((f) => f.id)
+}
+
+/** The `baseFields` extension by field ID; values are not validated (they are what was read). */
+function baseFieldsOf(ctx: PlanContext, raw: unknown): Fields | undefined {
+  if (raw === undefined || raw === null) return undefined
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new WriteValidationError({
+      type: 'INVALID_REQUEST_UNKNOWN',
+      message: 'Invalid request: "baseFields" must be an object',
+    })
+  }
+  const result: Fields = {}
+  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+    result[resolveField(ctx.table, key, fieldOptions(ctx)).id] = value ?? null
+  }
+  return result
+}
+
+async function apply(
+  tx: Db,
+  request: { options: AcceptOptions; plans: readonly Plan[]; requestId: string },
+): Promise<void> {
+  const { options, plans, requestId } = request
+  const table = { baseId: options.baseId, tableId: options.table.id }
+  for (const plan of plans) {
+    const origin = { source: 'local' as const, actor: options.actor, mutationId: plan.mutationId }
+    if (plan.after === undefined)
+      await deleteRecords(tx, { ...table, ...origin, ids: [plan.recordId] })
+    else await upsertRecords(tx, { ...table, ...origin, records: [plan.after], mode: 'replace' })
+  }
+  await enqueueMutations(
+    tx,
+    plans.map((plan): MutationInput => ({
+      mutationId: plan.mutationId,
+      baseId: options.baseId,
+      tableId: options.table.id,
+      recordId: plan.tempRecordId === undefined ? plan.recordId : undefined,
+      tempRecordId: plan.tempRecordId,
+      op: plan.op,
+      fields: plan.fields,
+      baseFields: plan.baseFields,
+      mergeFieldIds: plan.mergeFieldIds,
+      typecast: options.typecast ?? false,
+      requestId,
+      idempotencyKey: options.idempotency?.key,
+      actor: options.actor,
+    })),
+  )
+  await appendAudit(
+    tx,
+    plans.map((plan): AuditInput => ({
+      ...table,
+      recordId: plan.recordId,
+      mutationId: plan.mutationId,
+      actor: options.actor,
+      actorRole: options.actorRole,
+      source: 'api',
+      action: plan.op,
+      before: plan.before?.fields,
+      after: plan.after?.fields,
+      outcome: 'accepted',
+      detail: { requestId },
+    })),
+  )
+}
+
+function acceptedOf(plan: Plan): AcceptedRecord {
+  return {
+    mutationId: plan.mutationId,
+    op: plan.op,
+    recordId: plan.recordId,
+    tempRecordId: plan.tempRecordId,
+    expect: plan.expect,
+    after: plan.after,
+  }
+}
