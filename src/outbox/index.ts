@@ -12,7 +12,11 @@
  * - store-mapping.ts: lifecycle states to outbox rows (src/store) and back.
  * - accept.ts (+ accept-mirror.ts, validate*.ts): accepting a write — schema checks, the
  *   optimistic mirror update, outbox rows and audit entries in one transaction.
- * The writer service (one per base, advisory lock) wires these to src/store and src/airtable.
+ * The writer service (one per base, advisory lock) wires these to src/store and src/airtable:
+ * - writer.ts: the Service (lock, rounds, tasks); writer-round.ts: plan, send, apply, recover;
+ *   writer-apply.ts: transitions + mirror + feed + audit in one transaction; writer-send.ts:
+ *   requests and batched reads; writer-conflicts.ts, writer-reconcile.ts: the two stages.
+ * - resolve-held.ts: settling a held (`manual`) conflict.
  */
 export {
   InvalidTransitionError,
@@ -109,3 +113,10 @@ export {
   validateFields,
   type ValidateOptions,
 } from './validate.ts'
+export { createOutboxWriter, type OutboxWriter, type OutboxWriterOptions } from './writer.ts'
+export type { WriterLogger } from './writer-apply.ts'
+export {
+  resolveHeldConflict,
+  type HeldConflictOutcome,
+  type HeldConflictResolution,
+} from './resolve-held.ts'

@@ -119,6 +119,84 @@ export async function listPendingMutations(
   return rows.map(mutationOf)
 }
 
+/**
+ * A base's open mutations — `queued`, `sending` and held (`conflict`) — in position order, due or
+ * not: the writer needs every one of them, since an unsent mutation fences the later mutations of
+ * its record (per-record order).
+ */
+export async function listOpenMutations(
+  db: Db,
+  options: { baseId: string; limit: number; recordId?: string; afterPosition?: number },
+): Promise<StoredMutation[]> {
+  const rows = await db.query<MutationRow>(
+    `select * from outbox
+     where base_id = $1 and state in ('queued', 'sending', 'conflict')
+       and ($3::text is null or record_id = $3) and position > $4
+     order by position limit $2`,
+    [options.baseId, options.limit, options.recordId ?? null, options.afterPosition ?? 0],
+  )
+  return rows.map(mutationOf)
+}
+
+/** The mutations a held conflict holds (state `conflict`, `result.conflictId`), in order. */
+export async function listHeldMutations(db: Db, conflictId: string): Promise<StoredMutation[]> {
+  const rows = await db.query<MutationRow>(
+    `select * from outbox where state = 'conflict' and result->>'conflictId' = $1
+     order by position`,
+    [conflictId],
+  )
+  return rows.map(mutationOf)
+}
+
+/** The creates of a base that were given these temporary record IDs, in position order. */
+export async function findCreatesByTempIds(
+  db: Db,
+  options: { baseId: string; tempRecordIds: readonly string[] },
+): Promise<StoredMutation[]> {
+  if (options.tempRecordIds.length === 0) return []
+  const rows = await db.query<MutationRow>(
+    `select * from outbox where base_id = $1 and temp_record_id = any($2::text[])
+       and op in ('create', 'upsert')
+     order by position`,
+    [options.baseId, [...options.tempRecordIds]],
+  )
+  return rows.map(mutationOf)
+}
+
+/**
+ * Points the open mutations of record `from` (a temporary ID) at `to` (Airtable's ID), once the
+ * create behind `from` has committed. @returns how many rows changed
+ */
+export async function reassignRecordId(
+  db: Db,
+  options: { baseId: string; from: string; to: string },
+): Promise<number> {
+  const rows = await db.query(
+    `update outbox set record_id = $3, updated_at = now()
+     where base_id = $1 and record_id = $2 and state in ('queued', 'sending', 'conflict')
+     returning mutation_id`,
+    [options.baseId, options.from, options.to],
+  )
+  return rows.length
+}
+
+/**
+ * Record IDs that committed mutations of a table created or adopted since `sinceMs`: a
+ * reconciliation must never adopt a record another mutation already owns.
+ */
+export async function committedCreateRecordIds(
+  db: Db,
+  options: { baseId: string; tableId: string; sinceMs: number },
+): Promise<string[]> {
+  const rows = await db.query<{ record_id: string }>(
+    `select distinct record_id from outbox
+     where base_id = $1 and table_id = $2 and op in ('create', 'upsert') and state = 'committed'
+       and record_id is not null and committed_at >= $3`,
+    [options.baseId, options.tableId, new Date(options.sinceMs)],
+  )
+  return rows.map((row) => row.record_id)
+}
+
 /** A change to a mutation: omitted = untouched, `null` = cleared. */
 export interface MutationPatch {
   state?: MutationState
@@ -129,6 +207,9 @@ export interface MutationPatch {
   lastError?: unknown
   result?: unknown
   committedAt?: string | null
+  /** Rewritten when a held conflict is settled. */
+  fields?: Fields | null
+  baseFields?: Fields | null
 }
 
 const MUTATION_COLUMNS: Record<keyof MutationPatch, ColumnSpec> = {
@@ -140,6 +221,8 @@ const MUTATION_COLUMNS: Record<keyof MutationPatch, ColumnSpec> = {
   lastError: { column: 'last_error', type: 'jsonb' },
   result: { column: 'result', type: 'jsonb' },
   committedAt: { column: 'committed_at', type: 'timestamptz' },
+  fields: { column: 'fields', type: 'jsonb' },
+  baseFields: { column: 'base_fields', type: 'jsonb' },
 }
 
 /** Updates a mutation. @returns false when there is no such mutation */
