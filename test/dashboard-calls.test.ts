@@ -19,6 +19,15 @@ afterAll(async () => {
   await stack.close()
 })
 
+/**
+ * Airtable requests other than the webhook's: ingestion polls payloads in the background whatever
+ * the dashboard does, so those are not the dashboard's cost.
+ */
+async function readCalls(): Promise<number> {
+  const stats = await stack.emulator.stats()
+  return stats.total - (stats.byEndpoint['webhooks'] ?? 0)
+}
+
 /** The same reads sent straight to the emulator with the server's Airtable token. */
 function loadFromEmulator(): Promise<DashboardData> {
   const client = createAirtableClient({
@@ -53,7 +62,7 @@ describe('a member dashboard', () => {
     await stack.emulator.resetStats()
     const first = await loadDashboard(client, stack.baseId)
     const again = await loadDashboard(client, stack.baseId)
-    expect(await stack.emulator.requestCount()).toBe(0)
+    expect(await readCalls()).toBe(0)
     expect(again).toEqual(first)
 
     expect(first.profile).toHaveLength(1)
@@ -78,7 +87,7 @@ describe('a member dashboard', () => {
   test('the service key reads the same dashboard, also without calling Airtable', async () => {
     await stack.emulator.resetStats()
     const service = await loadDashboard(stack.airsync(stack.serviceKey), stack.baseId)
-    expect(await stack.emulator.requestCount()).toBe(0)
+    expect(await readCalls()).toBe(0)
     const upstream = await loadFromEmulator()
     expect({ ...service, templates: byId(service.templates) }).toEqual({
       ...upstream,
