@@ -1,10 +1,15 @@
 /**
  * Stateless list offsets (airtable-api.md §2.4). Airtable's offsets name a server-side iterator;
  * airsync's carry the position instead, so any server instance sharing the secret can continue
- * a walk and nothing is kept in memory. Shape: `itr{query}{mac}{position}/{nextRecordId}` —
- * `query` fingerprints the selection (table, view, formula, sort, maxRecords, caller), `mac`
- * signs everything. On resume the walk continues at `nextRecordId` when it is still selected
- * (records deleted meanwhile do not shift the page), else at `position`.
+ * a walk and nothing is kept in memory. `query` fingerprints the selection (table, view, formula,
+ * sort, maxRecords, caller), `mac` signs everything. Two shapes:
+ * - keyset, `itr{query}{mac}k{base64url JSON [position, ...keys]}`: the SQL read path's sort keys
+ *   of the last record sent (select.ts); the walk continues strictly after them, so writes
+ *   meanwhile neither repeat nor skip records whose keys did not change. `position` (records
+ *   already sent) only counts toward maxRecords.
+ * - record, `itr{query}{mac}{position}/{nextRecordId}`: the JS path's; the walk continues at
+ *   `nextRecordId` when it is still selected (deletions do not shift the page), else at
+ *   `position`.
  *
  * Errors: not of our shape or a bad MAC → 422 INVALID_OFFSET_VALUE; a valid offset from another
  * query → configurable ([?] Airtable only says "do not mix offsets"; the emulator answers
@@ -16,6 +21,7 @@ import { ApiError } from './errors.ts'
 const QUERY_CHARS = 8
 const MAC_CHARS = 12
 const OFFSET = /^itr([0-9a-f]{8})([0-9a-f]{12})([0-9a-z]{1,10})\/(rec[A-Za-z0-9]{1,40})$/
+const KEYSET_OFFSET = /^itr([0-9a-f]{8})([0-9a-f]{12})k([A-Za-z0-9_-]{1,8000})$/
 
 /** Where the next page starts. */
 export interface OffsetPosition {
@@ -23,6 +29,14 @@ export interface OffsetPosition {
   position: number
   /** ID of the next record when the offset was issued. */
   nextRecordId: string
+}
+
+/** Where the next page starts on the SQL path: after the record with these sort keys. */
+export interface KeysetPosition {
+  /** Records already sent (for maxRecords). */
+  position: number
+  /** The sort keys of the last record sent (JSON values, see select.ts). */
+  keys: readonly unknown[]
 }
 
 /** The answer to an offset from a different query. */
@@ -40,8 +54,9 @@ export interface OffsetCodec {
   /** The fingerprint of a selection (any JSON-able description of it). */
   fingerprint(selection: unknown): string
   encode(fingerprint: string, at: OffsetPosition): string
+  encodeKeyset(fingerprint: string, at: KeysetPosition): string
   /** The position of `offset`, or throws Airtable's 422. */
-  decode(fingerprint: string, offset: string): OffsetPosition
+  decode(fingerprint: string, offset: string): OffsetPosition | KeysetPosition
 }
 
 /** Creates the offset codec. */
@@ -53,6 +68,20 @@ export function createOffsetCodec(options: OffsetCodecOptions): OffsetCodec {
       type: 'INVALID_OFFSET_VALUE',
       message: `The value of offset ${offset} is invalid`,
     })
+  const checkMac = (o: { signed: string; signature: string; offset: string }): void => {
+    const expected = Buffer.from(mac(o.signed))
+    const given = Buffer.from(o.signature)
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+      throw invalid(o.offset)
+    }
+  }
+  const checkQuery = (o: { query: string; fingerprint: string; offset: string }): void => {
+    if (o.query === o.fingerprint) return
+    const type = options.mismatchType ?? 'LIST_RECORDS_ITERATOR_NOT_AVAILABLE'
+    throw type === 'INVALID_OFFSET_VALUE'
+      ? invalid(o.offset)
+      : new ApiError({ type: 'LIST_RECORDS_ITERATOR_NOT_AVAILABLE' })
+  }
   return {
     fingerprint(selection) {
       const json = JSON.stringify(selection)
@@ -62,7 +91,18 @@ export function createOffsetCodec(options: OffsetCodecOptions): OffsetCodec {
       const position = at.position.toString(36)
       return `itr${fingerprint}${mac(`${fingerprint}.${position}.${at.nextRecordId}`)}${position}/${at.nextRecordId}`
     },
+    encodeKeyset(fingerprint, at) {
+      const payload = Buffer.from(JSON.stringify([at.position, ...at.keys])).toString('base64url')
+      return `itr${fingerprint}${mac(`${fingerprint}.k.${payload}`)}k${payload}`
+    },
     decode(fingerprint, offset) {
+      const keyset = KEYSET_OFFSET.exec(offset)
+      if (keyset !== null) {
+        const [, query = '', signature = '', payload = ''] = keyset
+        checkMac({ signed: `${query}.k.${payload}`, signature, offset })
+        checkQuery({ query, fingerprint, offset })
+        return keysetOf(payload) ?? fail(invalid(offset))
+      }
       const match = OFFSET.exec(offset)
       const [, query, signature, position, nextRecordId] = match ?? []
       if (
@@ -73,15 +113,28 @@ export function createOffsetCodec(options: OffsetCodecOptions): OffsetCodec {
       ) {
         throw invalid(offset)
       }
-      const expected = Buffer.from(mac(`${query}.${position}.${nextRecordId}`))
-      if (!timingSafeEqual(expected, Buffer.from(signature))) throw invalid(offset)
-      if (query !== fingerprint) {
-        const type = options.mismatchType ?? 'LIST_RECORDS_ITERATOR_NOT_AVAILABLE'
-        throw type === 'INVALID_OFFSET_VALUE'
-          ? invalid(offset)
-          : new ApiError({ type: 'LIST_RECORDS_ITERATOR_NOT_AVAILABLE' })
-      }
+      checkMac({ signed: `${query}.${position}.${nextRecordId}`, signature, offset })
+      checkQuery({ query, fingerprint, offset })
       return { position: parseInt(position, 36), nextRecordId }
     },
+  }
+}
+
+function fail(error: ApiError): never {
+  throw error
+}
+
+/** The payload of a signed keyset offset; undefined when it is not `[position, ...keys]`. */
+function keysetOf(payload: string): KeysetPosition | undefined {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))
+    if (!Array.isArray(parsed) || parsed.length < 2) return undefined
+    const [position, ...keys] = parsed as unknown[]
+    if (typeof position !== 'number' || !Number.isSafeInteger(position) || position < 0) {
+      return undefined
+    }
+    return { position, keys }
+  } catch {
+    return undefined
   }
 }

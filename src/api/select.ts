@@ -1,8 +1,8 @@
 /**
- * The read path: which mirror records a list returns, in which order. One function,
- * {@link selectRecords}, so the filter strategy lives in one place: the formula (the policy's
- * row filter ANDed with the caller's) is compiled to SQL (src/formula/compile-sql.ts) and run
- * as `queryRecords`'s `where`; what the compiler leaves over (links, a few functions) is
+ * The JS read path: every mirror record a list selects, in order (the SQL path, select-page.ts,
+ * pages in the database instead when filter and sort both compile). In {@link selectRecords}
+ * the formula (the policy's row filter ANDed with the caller's) is compiled to SQL
+ * (src/formula/compile-sql.ts) and run as `queryRecords`'s `where`; what the compiler leaves over (links, a few functions) is
  * evaluated in JS over the candidate rows, after their linked records' primary cells are loaded.
  * Should Postgres still raise a data exception for some row, the whole filter runs in JS.
  * `useSql: false` forces the JS path (tests compare both).
@@ -17,6 +17,7 @@ import { referencedFields } from '../policy/index.ts'
 import { findField, type BaseSchema, type Field, type Table } from '../protocol/index.ts'
 import { queryRecords, type Db, type MirrorRecord, type SqlFragment } from '../store/index.ts'
 import { LinkedCells, loadLinkedCells } from './links.ts'
+import { isDataException } from './select-page.ts'
 import { sortRecords, type ResolvedSort } from './sort.ts'
 
 /** What to select. */
@@ -95,13 +96,6 @@ const CREATION_ORDER: readonly SqlFragment[] = [
   { text: 'r.created_time', params: [] },
   { text: 'r.ordinal', params: [] },
 ]
-
-/** SQLSTATE class 22 (data exception: overflow, division by zero, invalid text). */
-function isDataException(error: unknown): boolean {
-  const code =
-    typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined
-  return typeof code === 'string' && code.startsWith('22')
-}
 
 /** True when the filter admits the record (JS evaluation; also used for get-by-ID). */
 export function admits(

@@ -96,3 +96,21 @@ export {
   type SortSource,
   type StringFormat,
 } from './cells/index.ts'
+
+/**
+ * compileSortKey: sort specs → non-null SQL ORDER BY keys reproducing Airtable's order (or `js`
+ * with the reason); orderByFragments and keysetAfter assemble ORDER BY and keyset paging
+ * conditions from them. (compile-sort.ts)
+ */
+export {
+  compileSortKey,
+  keysetAfter,
+  orderByFragments,
+  type CompiledSort,
+  type CompileSortOptions,
+  type SortKeySql,
+  type SortKeyType,
+  type SortSqlField,
+  type SortSqlSpec,
+} from './compile-sort.ts'
+

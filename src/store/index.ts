@@ -69,9 +69,14 @@ export {
 } from './sync-state.ts'
 export {
   queryRecords,
+  queryKeyedRecords,
   countMatchingRecords,
+  hasTextCollation,
+  TEXT_COLLATION,
+  type KeyedRecord,
   type SqlFragment,
   type QueryRecordsOptions,
+  type QueryKeyedRecordsOptions,
 } from './query-records.ts'
 export {
   filterRecords,

@@ -42,6 +42,30 @@ export interface QueryRecordsOptions extends TableRef {
 
 /** A table's records matching the options. */
 export async function queryRecords(db: Db, options: QueryRecordsOptions): Promise<MirrorRecord[]> {
+  const rows = await queryKeyedRecords(db, { ...options, keys: [] })
+  return rows.map((row) => row.record)
+}
+
+/** Options of {@link queryKeyedRecords}. */
+export interface QueryKeyedRecordsOptions extends QueryRecordsOptions {
+  /**
+   * Expressions read back with each record (e.g. its sort keys, for a keyset offset), as JSON
+   * values (`to_jsonb`): numbers, strings, arrays; timestamps as ISO text with an offset.
+   */
+  keys: readonly SqlFragment[]
+}
+
+/** A record and its {@link QueryKeyedRecordsOptions.keys}' values. */
+export interface KeyedRecord {
+  record: MirrorRecord
+  keys: unknown[]
+}
+
+/** {@link queryRecords}, each record with the values of `keys`. */
+export async function queryKeyedRecords(
+  db: Db,
+  options: QueryKeyedRecordsOptions,
+): Promise<KeyedRecord[]> {
   const builder = new Assembler([options.baseId, options.tableId])
   const view =
     options.viewId === undefined
@@ -52,6 +76,7 @@ export async function queryRecords(db: Db, options: QueryRecordsOptions): Promis
            cross join unnest(vr.record_ids) with ordinality as u(record_id, position)
            where vr.base_id = $1 and vr.table_id = $2 and vr.view_id = ${builder.param(options.viewId)}
          ) v on v.record_id = r.id`
+  const keys = options.keys.map((fragment) => `to_jsonb(${builder.add(fragment)})`)
   const where = (options.where ?? []).map((fragment) => `(${builder.add(fragment)})`)
   const order = (options.orderBy ?? []).map((fragment) => builder.add(fragment))
   if (options.viewId !== undefined) order.push('v.position')
@@ -59,13 +84,8 @@ export async function queryRecords(db: Db, options: QueryRecordsOptions): Promis
   const limit = options.limit === undefined ? '' : `limit ${builder.param(count(options.limit))}`
   const offset =
     options.offset === undefined ? '' : `offset ${builder.param(count(options.offset))}`
-  const rows = await db.query<{
-    id: string
-    created_time: unknown
-    fields: Record<string, unknown>
-    last_seq: unknown
-  }>(
-    `select r.id, r.created_time, r.fields, r.last_seq
+  const rows = await db.query<Record<string, unknown>>(
+    `select r.id, r.created_time, r.fields, r.last_seq, json_build_array(${keys.join(', ')}) as keys
      from records r ${view}
      where r.base_id = $1 and r.table_id = $2 ${where.map((w) => `and ${w}`).join(' ')}
      order by ${order.join(', ')}
@@ -73,11 +93,36 @@ export async function queryRecords(db: Db, options: QueryRecordsOptions): Promis
     builder.params,
   )
   return rows.map((row) => ({
-    id: row.id,
-    createdTime: isoOf(row.created_time),
-    fields: row.fields,
-    lastSeq: numberOf(row.last_seq),
+    record: {
+      id: String(row['id']),
+      createdTime: isoOf(row['created_time']),
+      fields: row['fields'] as Record<string, unknown>,
+      lastSeq: numberOf(row['last_seq']),
+    },
+    keys: keys.length === 0 ? [] : parseKeys(row['keys']),
   }))
+}
+
+/** json_build_array comes back parsed (pg, PGlite) or, for `json`, possibly as text. */
+function parseKeys(value: unknown): unknown[] {
+  const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value
+  if (!Array.isArray(parsed)) throw new StoreError('query keys are not an array')
+  return parsed
+}
+
+/** The name of the collation for Airtable's text order (created by migration 1 where ICU exists). */
+export const TEXT_COLLATION = 'airsync_text'
+
+/** True when {@link TEXT_COLLATION} exists in the current schema path. */
+export async function hasTextCollation(db: Db): Promise<boolean> {
+  const rows = await db.query<{ found: boolean }>(
+    `select exists (
+       select 1 from pg_collation c join pg_namespace n on n.oid = c.collnamespace
+       where c.collname = $1 and n.nspname = any (current_schemas(false))
+     ) as found`,
+    [TEXT_COLLATION],
+  )
+  return rows[0]?.found === true
 }
 
 /** Counts a table's records matching `where` (and the view, when given). */

@@ -2,7 +2,9 @@
  * List records (airtable-api.md §2.2–2.4), `GET /v0/{baseId}/{table}` and
  * `POST …/listRecords`, served from the mirror: the caller's parameters checked against what
  * they may see, the policy's row filter ANDed in, records projected to readable fields, pages
- * walked with stateless offsets (offsets.ts). `consistency=strong` asks Airtable itself (via the
+ * walked with stateless offsets (offsets.ts). A page comes from the SQL path (select-page.ts:
+ * filter, sort and limit in the database, keyset offsets) when the filter and sort compile, else
+ * from the JS path (select.ts: every matching record loaded, sorted and sliced here). `consistency=strong` asks Airtable itself (via the
  * server's port) and applies the same row filter and projection to its page.
  */
 import { Hono, type Context } from 'hono'
@@ -13,13 +15,21 @@ import {
   type Field,
   type ListRecordsResponse,
 } from '../../protocol/index.ts'
-import { loadViewOrder, type MirrorRecord } from '../../store/index.ts'
+import {
+  hasTextCollation,
+  loadViewOrder,
+  TEXT_COLLATION,
+  type Db,
+  type MirrorRecord,
+} from '../../store/index.ts'
 import { limitKey } from '../auth-middleware.ts'
 import { readTarget, type ApiContext, type ApiEnv, type ReadTarget } from '../context.ts'
 import { ApiError, invalidJsonBody } from '../errors.ts'
 import { LinkedCells, loadLinkedCells } from '../links.ts'
 import { prepareRenderer, renderedFields } from '../render.ts'
-import { admits, linkFieldsOf, selectRecords } from '../select.ts'
+import type { KeysetPosition, OffsetPosition } from '../offsets.ts'
+import { selectSqlPage } from '../select-page.ts'
+import { admits, linkFieldsOf, selectRecords, type Selection } from '../select.ts'
 import {
   checkUserFormula,
   combinedFilter,
@@ -99,7 +109,7 @@ async function listPage(
   if (request.consistency === 'strong') return strongPage(ctx, { target, params, fields, filter })
 
   if (view !== undefined) await requireViewOrder(ctx, target, view.id)
-  const { records: all, linked } = await selectRecords(ctx.options.db, {
+  const selection: Selection = {
     baseId: ctx.options.baseId,
     schema: target.schema,
     table: target.table,
@@ -108,8 +118,7 @@ async function listPage(
     ...(view !== undefined && { viewId: view.id }),
     nowMs: ctx.options.clock.now(),
     useSql: ctx.options.filterStrategy !== 'js',
-  })
-  const selected = params.maxRecords === undefined ? all : all.slice(0, params.maxRecords)
+  }
   const fingerprint = ctx.offsets.fingerprint([
     target.table.id,
     view?.id,
@@ -118,10 +127,31 @@ async function listPage(
     params.maxRecords,
     limitKey(principal),
   ])
-  const start = startOf(ctx, { fingerprint, offset: params.offset, selected })
+  const at =
+    params.offset === undefined ? undefined : ctx.offsets.decode(fingerprint, params.offset)
+  const page = { target, params, fields, linked: new LinkedCells(target.schema) }
+  if (at === undefined || 'keys' in at) {
+    const sqlPage = await selectSqlPage(ctx.options.db, {
+      selection,
+      page: {
+        pageSize: params.pageSize,
+        maxRecords: params.maxRecords,
+        after: at,
+        textCollation: await textCollationOf(ctx.options.db),
+      },
+    })
+    if (sqlPage !== undefined) {
+      const records = await render(ctx, { ...page, page: sqlPage.records })
+      if (sqlPage.next === undefined) return { records }
+      return { records, offset: ctx.offsets.encodeKeyset(fingerprint, sqlPage.next) }
+    }
+  }
+  // The JS path: every matching record, sorted here, then the page sliced out.
+  const { records: all, linked } = await selectRecords(ctx.options.db, selection)
+  const selected = params.maxRecords === undefined ? all : all.slice(0, params.maxRecords)
+  const start = startOf({ at, selected })
   const end = Math.min(selected.length, start + params.pageSize)
-  const page = selected.slice(start, end)
-  const records = await render(ctx, { target, params, fields, page, linked })
+  const records = await render(ctx, { ...page, linked, page: selected.slice(start, end) })
   const next = selected[end]
   if (next === undefined) return { records }
   return {
@@ -130,15 +160,29 @@ async function listPage(
   }
 }
 
-/** Where the page starts: at the offset's next record if still selected, else its position. */
-function startOf(
-  ctx: ApiContext,
-  request: { fingerprint: string; offset: string | undefined; selected: readonly MirrorRecord[] },
-): number {
-  if (request.offset === undefined) return 0
-  const at = ctx.offsets.decode(request.fingerprint, request.offset)
-  const index = request.selected.findIndex((r) => r.id === at.nextRecordId)
-  return index >= 0 ? index : Math.min(at.position, request.selected.length)
+/** The database's text collation (looked up once per database), or undefined without ICU. */
+const collations = new WeakMap<Db, Promise<string | undefined>>()
+function textCollationOf(db: Db): Promise<string | undefined> {
+  let found = collations.get(db)
+  if (found === undefined) {
+    found = hasTextCollation(db).then((has) => (has ? TEXT_COLLATION : undefined))
+    collations.set(db, found)
+  }
+  return found
+}
+
+/**
+ * Where a JS-path page starts: at the offset's next record if still selected, else its
+ * position (a keyset offset from the SQL path carries only its position here).
+ */
+function startOf(request: {
+  at: OffsetPosition | KeysetPosition | undefined
+  selected: readonly MirrorRecord[]
+}): number {
+  const { at, selected } = request
+  if (at === undefined) return 0
+  const index = 'keys' in at ? -1 : selected.findIndex((r) => r.id === at.nextRecordId)
+  return index >= 0 ? index : Math.min(at.position, selected.length)
 }
 
 /**

@@ -196,6 +196,15 @@ create table conflicts (
 );
 create index conflicts_status_idx on conflicts (base_id, status, created_at);
 create index conflicts_record_idx on conflicts (base_id, table_id, record_id);
+
+-- Airtable's text sort order (Intl's 'en' at secondary strength: case-insensitive, accents count)
+-- for ORDER BY in the mirror (src/formula/compile-sort.ts). Nondeterministic, so 'a' = 'A' ties
+-- fall back to creation order. Skipped where Postgres lacks ICU: text sorts then run in JS.
+do $airsync$ begin
+  create collation airsync_text (provider = icu, locale = 'en@colStrength=secondary', deterministic = false);
+exception when others then
+  raise notice 'airsync_text collation unavailable: %', sqlerrm;
+end $airsync$;
 `
 
 /** Version 1: every table of the store. */
