@@ -13,7 +13,12 @@ import { pino } from 'pino'
 import { createAirtableClient, RateLimiter, type AirtableClient } from '../src/airtable/index.ts'
 import type { EmulatedBase, RateLimitOptions } from '../src/emulator/index.ts'
 import { issueDevToken, type Role } from '../src/policy/index.ts'
-import { createAirsyncServer, serverConfigSchema, type AirsyncServer } from '../src/server/index.ts'
+import {
+  createAirsyncServer,
+  serverConfigSchema,
+  type AirsyncServer,
+  type ServerConfigInput,
+} from '../src/server/index.ts'
 import { migrate, openPglite, openPostgres, quoteIdent, type Db } from '../src/store/index.ts'
 import { startEmulatorFixture, type EmulatorFixture } from './emulator-fixture.ts'
 
@@ -34,6 +39,8 @@ export interface StackOptions {
   airtableRatePerSecond?: number
   /** The mirror's database: PostgreSQL only when `databaseUrl` is given. @default PGlite */
   databaseUrl?: string | undefined
+  /** Server configuration on top of the stack's (e.g. `eventsHeartbeatMs`). */
+  serverConfig?: Partial<ServerConfigInput>
 }
 
 /** A running emulator + airsync pair. */
@@ -103,6 +110,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     jwtSecret: JWT_SECRET,
     airtableRatePerSecond: options.airtableRatePerSecond ?? 1000,
     logLevel: 'silent',
+    ...options.serverConfig,
   })
   const server = await createAirsyncServer({
     ...config,

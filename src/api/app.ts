@@ -27,6 +27,7 @@ import { metricsRoutes } from './v1/metrics.ts'
 import { mutationRoutes } from './v1/mutations.ts'
 import { statusRoutes } from './v1/status.ts'
 import { webhookRoutes } from './v1/webhooks.ts'
+import { EVENTS_PATH, eventsRoutes } from './v1/events.ts'
 
 /** The API's Hono app. */
 export type ApiApp = Hono<ApiEnv>
@@ -55,7 +56,9 @@ export function createApi(input: ApiOptions): ApiApp {
     burst: options.limits.burst,
     clock: options.clock,
   })
-  const auth = authenticate(options.authenticator, options.logger)
+  const auth = authenticate(options.authenticator, options.logger, {
+    queryTokenPaths: [EVENTS_PATH],
+  })
   const rate = limitRequests(limiter, { exemptServiceKey: options.limits.exemptServiceKey })
   const limitBody = bodyLimit({
     maxSize: options.limits.maxBodyBytes,
@@ -79,6 +82,7 @@ export function createApi(input: ApiOptions): ApiApp {
   app.route('/v0', writeRoutes(ctx))
   app.route('/v1', statusRoutes(ctx))
   app.route('/v1', mutationRoutes(ctx))
+  if (options.events !== undefined) app.route('/v1', eventsRoutes(options.events))
   app.route('/', metricsRoutes(ctx))
   app.notFound((c) => c.json(NOT_FOUND_BODY, 404))
   app.onError((error, c) => {

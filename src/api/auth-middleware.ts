@@ -11,14 +11,30 @@ import type { ApiEnv } from './context.ts'
 import { ApiError } from './errors.ts'
 import type { RequestLimiter } from './rate-limit.ts'
 
+/** Options of {@link authenticate}. */
+export interface AuthenticateOptions {
+  /**
+   * Paths that also accept the token as `?access_token=` when no Authorization header is sent
+   * (EventSource cannot set headers; see api/v1/events.ts for the trade-off). @default none
+   */
+  queryTokenPaths?: readonly string[]
+}
+
 /** Sets `principal`, or throws AuthError. */
 export function authenticate(
   authenticator: Authenticator,
   logger: Logger,
+  options: AuthenticateOptions = {},
 ): MiddlewareHandler<ApiEnv> {
+  const queryPaths = new Set(options.queryTokenPaths ?? [])
   return async (c, next) => {
+    let header = c.req.header('authorization')
+    if (header === undefined && queryPaths.has(c.req.path.replace(/\/+$/, ''))) {
+      const token = c.req.query('access_token')
+      if (token !== undefined) header = `Bearer ${token}`
+    }
     try {
-      c.set('principal', await authenticator.authenticate(c.req.header('authorization')))
+      c.set('principal', await authenticator.authenticate(header))
     } catch (error) {
       if (error instanceof AuthError) logger.info({ reason: error.reason }, 'request refused: 401')
       throw error

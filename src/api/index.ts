@@ -9,3 +9,10 @@ export { ApiError, toErrorReply, NOT_FOUND_BODY } from './errors.ts'
 export type { OffsetMismatchType } from './offsets.ts'
 export type { CommentCountMode } from './render.ts'
 export { createApiMetrics, type ApiMetrics } from './metrics.ts'
+export {
+  createEventHub,
+  type EventHub,
+  type EventHubOptions,
+  type EventHubStats,
+  type OpenStreamRequest,
+} from './v1/events-hub.ts'

@@ -14,6 +14,7 @@ import type { OffsetMismatchType } from './offsets.ts'
 import type { CommentCountMode } from './render.ts'
 import type { StatusReport } from './v1/status.ts'
 import type { WebhookPingHandler } from './v1/webhooks.ts'
+import type { EventHub } from './v1/events-hub.ts'
 
 /**
  * A read sent straight to Airtable (`consistency=strong`). The API asks for fields by ID in V1
@@ -68,10 +69,12 @@ export interface ApiOptions {
   filterStrategy?: 'sql' | 'js'
   /** @default systemClock */
   clock?: Clock
-  /** The write endpoints (v0/write.ts). */
-  writes?: ApiWriteOptions
   /** Handles `POST /v1/webhooks/airtable` (Airtable's pings); no route without it. */
   onWebhookPing?: WebhookPingHandler
+  /** Serves `GET /v1/events` from this hub (the server runs it); no route without it. */
+  events?: EventHub
+  /** The write endpoints (v0/write.ts). */
+  writes?: ApiWriteOptions
 }
 
 /** How writes wait for Airtable (v0/write.ts). */

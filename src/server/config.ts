@@ -11,16 +11,6 @@ export const AIRTABLE_API_URL = 'https://api.airtable.com'
 /** The port `airsync serve` listens on by default. */
 export const DEFAULT_PORT = 8787
 
-/** A JSON text (from an env variable) as its value; anything else as is, for zod to judge. */
-function parseJsonText(value: unknown): unknown {
-  if (typeof value !== 'string') return value
-  try {
-    return JSON.parse(value) as unknown
-  } catch {
-    return value
-  }
-}
-
 export const serverConfigSchema = z.object({
   /** `AIRTABLE_API_URL`: Airtable, or the emulator's URL in dev. @default Airtable's */
   airtableApiUrl: z.url().default(AIRTABLE_API_URL),
@@ -63,25 +53,24 @@ export const serverConfigSchema = z.object({
   /** `AIRSYNC_OFFSET_SECRET`: signs list offsets; instances sharing a mirror must share it. */
   offsetSecret: z.string().min(16).optional(),
   /**
+   * `AIRSYNC_FEED_RETENTION_MS`: how long the change feed keeps entries; a stream resuming from
+   * an older one gets a `reset` event. @default 86_400_000 (24 h)
+   */
+  feedRetentionMs: z.coerce.number().int().positive().default(86_400_000),
+  /** `AIRSYNC_EVENTS_HEARTBEAT_MS`: heartbeat comment period of `/v1/events`. @default 15_000 */
+  eventsHeartbeatMs: z.coerce.number().int().positive().default(15_000),
+  /** `AIRSYNC_EVENTS_MAX_STREAMS_PER_USER`: open `/v1/events` streams per user. @default 5 */
+  eventsMaxStreamsPerUser: z.coerce.number().int().positive().default(5),
+  /**
+   * `AIRSYNC_EVENTS_MAX_BUFFERED_BYTES`: unsent bytes a stream may hold before it is dropped as
+   * too slow (its client resumes). @default 262_144
+   */
+  eventsMaxBufferedBytes: z.coerce.number().int().positive().default(262_144),
+  /**
    * `AIRSYNC_INGEST`: 'on' keeps the mirror live from airsync's webhook (pings or polling); 'off'
    * creates no webhook (the mirror changes only by full syncs and local writes). @default 'on'
    */
   ingest: z.enum(['on', 'off']).default('on'),
-  /**
-   * `AIRSYNC_OUTBOX_WRITER`: 'on' sends the outbox to Airtable (one writer per base, elected by
-   * an advisory lock among instances sharing the database); 'off' only queues. @default 'on'
-   */
-  outboxWriter: z.enum(['on', 'off']).default('on'),
-  /**
-   * Merge fields by table (names or IDs, 1–3 each): creates of these tables go through
-   * performUpsert, so a create whose outcome is unknown is simply sent again.
-   * `AIRSYNC_MERGE_FIELDS` holds it as JSON. @default none
-   */
-  mergeFields: z
-    .preprocess(parseJsonText, z.record(z.string(), z.array(z.string().min(1)).min(1).max(3)))
-    .default({}),
-  /** `AIRSYNC_OUTBOX_MAX_ATTEMPTS`: sends before a retriable failure becomes final. @default 10 */
-  outboxMaxAttempts: z.coerce.number().int().positive().default(10),
   /**
    * `AIRSYNC_PUBLIC_URL`: where Airtable can reach this server; its webhook pings
    * `<publicUrl>/v1/webhooks/airtable`. Unset (usual in development): no pings, airsync polls.

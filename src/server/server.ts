@@ -13,7 +13,7 @@
 import { Hono } from 'hono'
 import { pino, type Logger } from 'pino'
 import { createAirtableClient, RateLimiter, type AirtableClient } from '../airtable/index.ts'
-import { createApi } from '../api/index.ts'
+import { createApi, createEventHub, type EventHub } from '../api/index.ts'
 import {
   createFullSyncService,
   createIngestService,
@@ -27,17 +27,13 @@ import {
   type PolicyEngine,
 } from '../policy/index.ts'
 import type { BaseSchema } from '../protocol/index.ts'
-import {
-  createOutboxWriter,
-  PRESENCE_CONFLICT_POLICIES,
-  type OutboxWriter,
-} from '../outbox/index.ts'
 import { loadBaseSchema, openStore, type Db } from '../store/index.ts'
 import type { ServerConfig, ServerConfigExtras } from './config.ts'
 import { ingestOptions, logIngestEvent } from './ingest.ts'
+import { createFeedRetentionService } from './feed-retention.ts'
 import { createSyncMetrics, type SyncMetrics } from './metrics.ts'
 import { listen, type Listener } from './node.ts'
-import { defaultPolicies, PRESENCE_BASE_ID } from './policies.ts'
+import { defaultPolicies } from './policies.ts'
 import { buildStatus, isBaseSynced, type StatusReport } from './status.ts'
 import { createStrongRead } from './strong-read.ts'
 
@@ -59,8 +55,8 @@ export interface AirsyncServer extends AsyncDisposable {
   readonly authenticator: Authenticator
   /** Real-time ingestion (webhook, payloads, recovery); undefined with `ingest: 'off'`. */
   readonly ingest: IngestService | undefined
-  /** The outbox writer (one leader per base among instances); undefined with `outboxWriter: 'off'`. */
-  readonly writer: OutboxWriter | undefined
+  /** The change stream behind `GET /v1/events`. */
+  readonly events: EventHub
   readonly metrics: SyncMetrics
   readonly logger: Logger
   readonly baseId: string
@@ -168,23 +164,23 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
           },
           onEvent: (event) => logIngestEvent(logger, event),
         })
-  // Lands the outbox in Airtable; instances sharing a database elect one writer per base.
-  const writer: OutboxWriter | undefined =
-    options.outboxWriter === 'off'
-      ? undefined
-      : createOutboxWriter({
-          db,
-          airtable,
-          baseId,
-          limiter,
-          logger,
-          getSchema: () => schema,
-          mergeFields: options.mergeFields,
-          retry: { maxAttempts: options.outboxMaxAttempts },
-          ...(baseId === PRESENCE_BASE_ID && { conflictPolicies: PRESENCE_CONFLICT_POLICIES }),
-        })
   const status = (): Promise<StatusReport> =>
     buildStatus(db, { baseId, ready, ingest: ingestOptions(options).mode })
+  const events = createEventHub({
+    db,
+    baseId,
+    getSchema: () => schema,
+    policies: (next) => (engine !== undefined && engine.schema === next ? engine : rebuild(next)),
+    logger,
+    heartbeatMs: options.eventsHeartbeatMs,
+    maxStreamsPerUser: options.eventsMaxStreamsPerUser,
+    maxBufferedBytes: options.eventsMaxBufferedBytes,
+  })
+  const retention = createFeedRetentionService({
+    db,
+    retentionMs: options.feedRetentionMs,
+    logger,
+  })
   // The API serves /v0 from the mirror and /healthz, /v1/status, /metrics from these providers.
   const app: Hono = new Hono()
   app.route(
@@ -203,6 +199,7 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
       ...(ingest !== undefined && {
         onWebhookPing: ({ rawBody, mac }) => ingest.handlePing(rawBody, mac),
       }),
+      events,
       ...(options.offsetSecret !== undefined && { offsetSecret: options.offsetSecret }),
     }),
   )
@@ -210,7 +207,7 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
   let listener: Listener | undefined
   let syncRun: Promise<void> | undefined
   let ingestRun: Promise<void> | undefined
-  let writerRun: Promise<void> | undefined
+  let streamRuns: Promise<unknown> | undefined
   let closing: Promise<void> | undefined
 
   async function start(): Promise<string> {
@@ -223,9 +220,9 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
     ingestRun = ingest
       ?.run()
       .catch((error: unknown) => logger.error({ err: error }, 'ingest stopped'))
-    writerRun = writer
-      ?.run()
-      .catch((error: unknown) => logger.error({ err: error }, 'outbox writer stopped'))
+    streamRuns = Promise.all([events.run(), retention.run()]).catch((error: unknown) =>
+      logger.error({ err: error }, 'change stream stopped'),
+    )
     // The webhook exists before the first full sync starts, so no change falls between the two.
     syncRun = (async () => {
       await ingest?.webhookChecked
@@ -237,12 +234,12 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
 
   function close(): Promise<void> {
     closing ??= (async () => {
-      await writer?.stop()
-      await writerRun
       await ingest?.stop()
       await ingestRun
       await sync.stop()
       await syncRun
+      await Promise.all([events.stop(), retention.stop()])
+      await streamRuns
       await listener?.close()
       if (ownsDb) await db.close()
     })()
@@ -256,7 +253,7 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
     limiter,
     authenticator,
     ingest,
-    writer,
+    events,
     metrics,
     logger,
     baseId,
