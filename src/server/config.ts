@@ -11,6 +11,16 @@ export const AIRTABLE_API_URL = 'https://api.airtable.com'
 /** The port `airsync serve` listens on by default. */
 export const DEFAULT_PORT = 8787
 
+/** A JSON text (from an env variable) as its value; anything else as is, for zod to judge. */
+function parseJsonText(value: unknown): unknown {
+  if (typeof value !== 'string') return value
+  try {
+    return JSON.parse(value) as unknown
+  } catch {
+    return value
+  }
+}
+
 export const serverConfigSchema = z.object({
   /** `AIRTABLE_API_URL`: Airtable, or the emulator's URL in dev. @default Airtable's */
   airtableApiUrl: z.url().default(AIRTABLE_API_URL),
@@ -71,6 +81,21 @@ export const serverConfigSchema = z.object({
    * creates no webhook (the mirror changes only by full syncs and local writes). @default 'on'
    */
   ingest: z.enum(['on', 'off']).default('on'),
+  /**
+   * `AIRSYNC_OUTBOX_WRITER`: 'on' sends the outbox to Airtable (one writer per base, elected by
+   * an advisory lock among instances sharing the database); 'off' only queues. @default 'on'
+   */
+  outboxWriter: z.enum(['on', 'off']).default('on'),
+  /**
+   * Merge fields by table (names or IDs, 1–3 each): creates of these tables go through
+   * performUpsert, so a create whose outcome is unknown is simply sent again.
+   * `AIRSYNC_MERGE_FIELDS` holds it as JSON. @default none
+   */
+  mergeFields: z
+    .preprocess(parseJsonText, z.record(z.string(), z.array(z.string().min(1)).min(1).max(3)))
+    .default({}),
+  /** `AIRSYNC_OUTBOX_MAX_ATTEMPTS`: sends before a retriable failure becomes final. @default 10 */
+  outboxMaxAttempts: z.coerce.number().int().positive().default(10),
   /**
    * `AIRSYNC_PUBLIC_URL`: where Airtable can reach this server; its webhook pings
    * `<publicUrl>/v1/webhooks/airtable`. Unset (usual in development): no pings, airsync polls.

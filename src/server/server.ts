@@ -27,13 +27,18 @@ import {
   type PolicyEngine,
 } from '../policy/index.ts'
 import type { BaseSchema } from '../protocol/index.ts'
+import {
+  createOutboxWriter,
+  PRESENCE_CONFLICT_POLICIES,
+  type OutboxWriter,
+} from '../outbox/index.ts'
 import { loadBaseSchema, openStore, type Db } from '../store/index.ts'
 import type { ServerConfig, ServerConfigExtras } from './config.ts'
-import { ingestOptions, logIngestEvent } from './ingest.ts'
 import { createFeedRetentionService } from './feed-retention.ts'
+import { ingestOptions, logIngestEvent } from './ingest.ts'
 import { createSyncMetrics, type SyncMetrics } from './metrics.ts'
 import { listen, type Listener } from './node.ts'
-import { defaultPolicies } from './policies.ts'
+import { defaultPolicies, PRESENCE_BASE_ID } from './policies.ts'
 import { buildStatus, isBaseSynced, type StatusReport } from './status.ts'
 import { createStrongRead } from './strong-read.ts'
 
@@ -55,6 +60,8 @@ export interface AirsyncServer extends AsyncDisposable {
   readonly authenticator: Authenticator
   /** Real-time ingestion (webhook, payloads, recovery); undefined with `ingest: 'off'`. */
   readonly ingest: IngestService | undefined
+  /** The outbox writer (one leader per base among instances); undefined with `outboxWriter: 'off'`. */
+  readonly writer: OutboxWriter | undefined
   /** The change stream behind `GET /v1/events`. */
   readonly events: EventHub
   readonly metrics: SyncMetrics
@@ -164,6 +171,21 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
           },
           onEvent: (event) => logIngestEvent(logger, event),
         })
+  // Lands the outbox in Airtable; instances sharing a database elect one writer per base.
+  const writer: OutboxWriter | undefined =
+    options.outboxWriter === 'off'
+      ? undefined
+      : createOutboxWriter({
+          db,
+          airtable,
+          baseId,
+          limiter,
+          logger,
+          getSchema: () => schema,
+          mergeFields: options.mergeFields,
+          retry: { maxAttempts: options.outboxMaxAttempts },
+          ...(baseId === PRESENCE_BASE_ID && { conflictPolicies: PRESENCE_CONFLICT_POLICIES }),
+        })
   const status = (): Promise<StatusReport> =>
     buildStatus(db, { baseId, ready, ingest: ingestOptions(options).mode })
   const events = createEventHub({
@@ -207,6 +229,7 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
   let listener: Listener | undefined
   let syncRun: Promise<void> | undefined
   let ingestRun: Promise<void> | undefined
+  let writerRun: Promise<void> | undefined
   let streamRuns: Promise<unknown> | undefined
   let closing: Promise<void> | undefined
 
@@ -220,20 +243,25 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
     ingestRun = ingest
       ?.run()
       .catch((error: unknown) => logger.error({ err: error }, 'ingest stopped'))
-    streamRuns = Promise.all([events.run(), retention.run()]).catch((error: unknown) =>
-      logger.error({ err: error }, 'change stream stopped'),
-    )
+    writerRun = writer
+      ?.run()
+      .catch((error: unknown) => logger.error({ err: error }, 'outbox writer stopped'))
     // The webhook exists before the first full sync starts, so no change falls between the two.
     syncRun = (async () => {
       await ingest?.webhookChecked
       await sync.run()
     })().catch((error: unknown) => logger.error({ err: error }, 'sync stopped'))
+    streamRuns = Promise.all([events.run(), retention.run()]).catch((error: unknown) =>
+      logger.error({ err: error }, 'change stream stopped'),
+    )
     logger.info({ url: listener.url, baseId, ready }, 'airsync listening')
     return listener.url
   }
 
   function close(): Promise<void> {
     closing ??= (async () => {
+      await writer?.stop()
+      await writerRun
       await ingest?.stop()
       await ingestRun
       await sync.stop()
@@ -253,6 +281,7 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
     limiter,
     authenticator,
     ingest,
+    writer,
     events,
     metrics,
     logger,

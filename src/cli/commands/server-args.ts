@@ -34,15 +34,18 @@ export const ENV_NAMES = {
   logLevel: 'AIRSYNC_LOG_LEVEL',
   operationsAccess: 'AIRSYNC_OPERATIONS_ACCESS',
   offsetSecret: 'AIRSYNC_OFFSET_SECRET',
-  feedRetentionMs: 'AIRSYNC_FEED_RETENTION_MS',
-  eventsHeartbeatMs: 'AIRSYNC_EVENTS_HEARTBEAT_MS',
-  eventsMaxStreamsPerUser: 'AIRSYNC_EVENTS_MAX_STREAMS_PER_USER',
-  eventsMaxBufferedBytes: 'AIRSYNC_EVENTS_MAX_BUFFERED_BYTES',
   ingest: 'AIRSYNC_INGEST',
+  outboxWriter: 'AIRSYNC_OUTBOX_WRITER',
+  mergeFields: 'AIRSYNC_MERGE_FIELDS',
+  outboxMaxAttempts: 'AIRSYNC_OUTBOX_MAX_ATTEMPTS',
   publicUrl: 'AIRSYNC_PUBLIC_URL',
   pollIntervalMs: 'AIRSYNC_POLL_INTERVAL_MS',
   reconcileIntervalMs: 'AIRSYNC_RECONCILE_INTERVAL_MS',
   webhookRefreshMarginMs: 'AIRSYNC_WEBHOOK_REFRESH_MARGIN_MS',
+  feedRetentionMs: 'AIRSYNC_FEED_RETENTION_MS',
+  eventsHeartbeatMs: 'AIRSYNC_EVENTS_HEARTBEAT_MS',
+  eventsMaxStreamsPerUser: 'AIRSYNC_EVENTS_MAX_STREAMS_PER_USER',
+  eventsMaxBufferedBytes: 'AIRSYNC_EVENTS_MAX_BUFFERED_BYTES',
 } as const satisfies Record<keyof ServerConfig, string>
 
 /** The env part of the usage texts. */
@@ -58,6 +61,8 @@ export const ENV_USAGE = `Environment:
   AIRSYNC_JWKS_URL        JWKS of user JWTs (e.g. Supabase)
   AIRSYNC_POLICIES_FILE   policy document (JSON); default: Presence's for its base, else admin-only
   AIRSYNC_RATE_LIMIT      requests/s per base sent to Airtable (default 4.5, under the 5/s limit)
+  AIRSYNC_OUTBOX_WRITER   on|off: send the outbox to Airtable (default on; one writer per base)
+  AIRSYNC_MERGE_FIELDS    JSON {"Table": ["Field"]}: creates of these tables go through upsert
   AIRSYNC_RESYNC_INTERVAL_MS  full resync period, 0 = at start only (default 0)
   AIRSYNC_LOG_LEVEL       fatal|error|warn|info|debug|trace|silent (default info)
   AIRSYNC_OPERATIONS_ACCESS  service|public: who may read /v1/status and /metrics (default service)
