@@ -38,6 +38,8 @@ beforeAll(async () => {
       eventsHeartbeatMs: 300,
       eventsMaxStreamsPerUser: MAX_STREAMS,
       eventsMaxBufferedBytes: BUFFER_BYTES,
+      // Ingestion polls the emulator's webhook payloads (no public URL in tests).
+      pollIntervalMs: 200,
     },
   })
   const members = await listAll(stack, 'Members Registry')
@@ -89,6 +91,53 @@ describe('GET /v1/events', () => {
     expect(seqs(other.events)).toEqual([b1])
     expect(seqs(admin.events)).toEqual([a1, b1, a2, a3])
     expect(member.events.map((e) => e.id)).toEqual([a1, a2, a3].map(String))
+  })
+
+  test('edits in the emulator (UI and API) reach the right member, in order, and no one else', async () => {
+    const member = await stream(stack.tokens.member)
+    const other = await stream(theirToken)
+    const emulator = stack.emulator
+    const table = encodeURIComponent('Members Registry')
+    const uiEdit = async (id: string, about: string) => {
+      const response = await fetch(
+        `${emulator.url}/__emulator/bases/${stack.baseId}/tables/${table}/records`,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${emulator.token}`,
+          },
+          body: JSON.stringify({
+            action: 'update',
+            records: [{ id, fields: { 'About You': about } }],
+          }),
+        },
+      )
+      expect(response.status).toBe(200)
+    }
+    const apiEdit = async (id: string, about: string) => {
+      const response = await fetch(`${emulator.url}/v0/${stack.baseId}/${table}/${id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${emulator.token}` },
+        body: JSON.stringify({ fields: { 'About You': about } }),
+      })
+      expect(response.status).toBe(200)
+    }
+    await uiEdit(mine.id, 'ui 1')
+    await apiEdit(theirs.id, 'theirs api')
+    await apiEdit(mine.id, 'api 2')
+    await uiEdit(mine.id, 'ui 3')
+    const about = (client: SseClient) =>
+      records(client.events).map((e) => [e.recordId, e.fields['About You']])
+    await member.waitFor(() => about(member).some(([, value]) => value === 'ui 3'), 20_000)
+    await other.waitFor(() => about(other).length > 0, 20_000)
+    expect(about(member)).toEqual([
+      [mine.id, 'ui 1'],
+      [mine.id, 'api 2'],
+      [mine.id, 'ui 3'],
+    ])
+    expect(about(other)).toEqual([[theirs.id, 'theirs api']])
+    expect(records(member.events).every((e) => e.source !== 'test')).toBe(true)
   })
 
   test('a row leaving a member’s view arrives as record.deleted; coming back, as an upsert', async () => {
