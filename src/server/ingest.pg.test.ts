@@ -197,6 +197,27 @@ for (const backend of testBackends()) {
       await expectMirrorEqualsUpstream(db, client, await tableIds(db))
     })
 
+    test('of two instances on one database only one ingests; the other takes over', async () => {
+      await using db = await backend.open()
+      await using scope = new Scope()
+      const running = await scope.emulator()
+      const client = testClient(running)
+      const a = shopIngest(db, client)
+      const b = shopIngest(db, client)
+      scope.run(a)
+      scope.run(b)
+      await synced(db)
+      await expect.poll(() => [a.leading, b.leading].filter(Boolean).length).toBe(1)
+      const [leader, standby] = a.leading ? [a, b] : [b, a]
+      await uiEdit(running, 'Orders', { action: 'create', records: [{ fields: { Ref: 'I-1' } }] })
+      await expectMirrorEqualsUpstream(db, client, await tableIds(db))
+      await leader.stop()
+      await expect.poll(() => standby.leading, { timeout: 10_000 }).toBe(true)
+      await uiEdit(running, 'Orders', { action: 'create', records: [{ fields: { Ref: 'I-2' } }] })
+      await expectMirrorEqualsUpstream(db, client, await tableIds(db))
+      expect(await client.webhooks.list(SHOP_BASE_ID)).toHaveLength(1)
+    })
+
     test('dropped payloads (a lost cursor) and a deleted webhook both end in a resync', async () => {
       await using db = await backend.open()
       await using scope = new Scope()
