@@ -6,7 +6,11 @@ import { describe, expect, test } from 'vitest'
 import type { BaseSchema, Webhook, WebhookPayload } from '../protocol/index.ts'
 import { cellsToV1, fieldLookupOf } from './cells-v1.ts'
 import { planPayloads } from './payload-plan.ts'
-import { AIRSYNC_WEBHOOK_SPECIFICATION, decideWebhook } from './webhook-lifecycle.ts'
+import {
+  AIRSYNC_WEBHOOK_SPECIFICATION,
+  decideWebhook,
+  type WebhookFacts,
+} from './webhook-lifecycle.ts'
 
 const schema: BaseSchema = {
   tables: [
@@ -207,7 +211,12 @@ describe('decideWebhook', () => {
     specification: AIRSYNC_WEBHOOK_SPECIFICATION,
     ...over,
   })
-  const facts = { storedId: 'achOurs', hasSecret: true, notificationUrl: undefined, nowMs }
+  const facts: Omit<WebhookFacts, 'listed' | 'refreshMarginMs'> = {
+    storedId: 'achOurs',
+    hasSecret: true,
+    notificationUrl: undefined,
+    nowMs,
+  }
   const decide = (listed: Webhook[], over: Partial<typeof facts> = {}): unknown =>
     decideWebhook({ ...facts, ...over, listed, refreshMarginMs: 4 * DAY })
 
