@@ -24,6 +24,8 @@ export interface OpenOptions {
   query?: string
   /** Called on each event as it arrives. */
   onEvent?: (event: ReceivedEvent) => void
+  /** Keep events in `events` (the bench's thousand clients do not). @default true */
+  keepEvents?: boolean
 }
 
 /** An open stream (or the error response that refused it). */
@@ -58,7 +60,7 @@ export async function openEvents(url: string, options: OpenOptions = {}): Promis
   const parser = createSseParser({
     onEvent: (raw) => {
       const event = { ...raw, parsed: streamEventSchema.parse(JSON.parse(raw.data)) }
-      events.push(event)
+      if (options.keepEvents !== false) events.push(event)
       if (raw.id !== undefined) lastEventId = raw.id
       options.onEvent?.(event)
       for (const wake of waiters) wake()

@@ -44,8 +44,11 @@ export interface SseStreamOptions {
 export interface SseStream {
   /** The response body. */
   readonly body: ReadableStream<Uint8Array>
-  /** Queues `text`; false when the stream is closed or has just overflowed (and is now closed). */
-  send(text: string): boolean
+  /**
+   * Queues an event or comment (text, or its UTF-8 bytes when shared by many streams); false when
+   * the stream is closed or has just overflowed (and is now closed).
+   */
+  send(chunk: string | Uint8Array): boolean
   /** Ends the stream after what is queued (server shutdown, or the connection is replaced). */
   close(): void
   readonly closed: boolean
@@ -118,9 +121,9 @@ export function createSseStream(options: SseStreamOptions): SseStream {
   )
   return {
     body,
-    send(text) {
+    send(chunk) {
       if (closed) return false
-      const bytes = encoder.encode(text)
+      const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk
       // An event larger than the whole buffer still goes out when nothing else waits.
       if (queuedBytes > 0 && queuedBytes + bytes.byteLength > limit) {
         end('overflow', true)

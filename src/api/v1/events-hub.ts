@@ -357,7 +357,7 @@ class Hub implements EventHub {
   }
 
   #heartbeat(): void {
-    const text = formatSseComment('heartbeat')
+    const text = new TextEncoder().encode(formatSseComment('heartbeat'))
     for (const stream of [...this.#streams]) stream.sse.send(text)
   }
 }

@@ -49,8 +49,8 @@ export interface StreamViewer {
 export interface PreparedChange {
   readonly seq: number
   readonly tableId: string
-  /** The SSE text this viewer is sent, or undefined when they are sent nothing. */
-  textFor(viewer: StreamViewer): string | undefined
+  /** The SSE event (UTF-8) this viewer is sent, or undefined when they are sent nothing. */
+  textFor(viewer: StreamViewer): Uint8Array | undefined
 }
 
 const FINAL_MUTATION_STATES = {
@@ -94,8 +94,8 @@ export async function prepareChange(
     ...(entry.kind === 'updated' &&
       entry.changedFieldIds !== undefined && { changedFields: entry.changedFieldIds }),
   }
-  const texts = new Map<unknown, string>()
-  let removed: string | undefined
+  const texts = new Map<unknown, Uint8Array>()
+  let removed: Uint8Array | undefined
   return {
     seq: entry.seq,
     tableId: entry.tableId,
@@ -203,8 +203,13 @@ function skipAll(entry: ChangeEntry): PreparedChange {
   return { seq: entry.seq, tableId: entry.tableId, textFor: () => undefined }
 }
 
-function eventText(event: RecordEvent | MutationEvent): string {
-  return formatSseEvent({ id: event.seq, event: event.type, data: JSON.stringify(event) })
+const encoder = new TextEncoder()
+
+/** Encoded once: the same bytes are queued on every stream that gets the event. */
+function eventText(event: RecordEvent | MutationEvent): Uint8Array {
+  return encoder.encode(
+    formatSseEvent({ id: event.seq, event: event.type, data: JSON.stringify(event) }),
+  )
 }
 
 const linkFieldCache = new WeakMap<PolicyEngine, Map<string, Field[]>>()

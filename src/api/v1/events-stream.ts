@@ -74,7 +74,7 @@ export class EventStream implements StreamViewer {
   }
 
   /** Sends a ready-made event (a reset) and moves the cursor to its seq. */
-  sendAt(seq: number, text: string): void {
+  sendAt(seq: number, text: string | Uint8Array): void {
     this.cursor = Math.max(this.cursor, seq)
     if (this.sse.send(text)) this.sent += 1
   }
