@@ -8,10 +8,14 @@
  *   are guarded and become error flags (the row is excluded, as Airtable excludes error rows).
  * - Never wrong rows: a construct SQL cannot reproduce exactly is left to a JS residual, and a
  *   row SQL cannot decide (its `unsure` flag) stays a candidate for that residual.
+ * - Compact: field reads are bound once per conjunct (sql/bindings.ts) and coercions call the
+ *   `airsync_*` support functions (sql/support.ts, installed by the store's migration 0002), so
+ *   the SQL grows with the formula, not with how often a value is reused.
  *
  * Coverage: see COMPILED_FUNCTIONS (sql/functions.ts, sql/dates.ts) and sql/fields.ts.
  */
 import type { Node } from './ast.ts'
+import { Bindings } from './sql/bindings.ts'
 import { compileExpr } from './sql/expr.ts'
 import { isTrue, joinFragments, SqlParams, type SqlFragment } from './sql/fragment.ts'
 import { truthy } from './sql/coerce.ts'
@@ -34,7 +38,18 @@ export { COMPILED_FUNCTIONS } from './sql/functions.ts'
  */
 export type CompiledFilter =
   | { readonly kind: 'sql'; readonly where: SqlFragment }
-  | { readonly kind: 'partial'; readonly where: SqlFragment; readonly residual: Node }
+  | {
+      readonly kind: 'partial'
+      readonly where: SqlFragment
+      readonly residual: Node
+      /**
+       * When present, the candidate rows that need the residual: a boolean SQL expression of the
+       * row, false for rows `where` already decided exactly (read it back with the row, e.g. as a
+       * queryKeyedRecords key, and evaluate the residual only where it is true). Absent when some
+       * conjunct did not compile: then every candidate needs the residual.
+       */
+      readonly recheck?: SqlFragment
+    }
   | { readonly kind: 'js' }
 
 /** Top-level AND conjuncts (nested ANDs flattened): each can compile or fall back alone. */
@@ -47,7 +62,8 @@ function conjuncts(node: Node): Node[] {
 
 interface CompiledConjunct {
   where: SqlFragment
-  exact: boolean
+  /** The rows SQL could not decide; undefined when it decides every row. */
+  unsure?: SqlFragment
 }
 
 function compileConjunct(
@@ -56,14 +72,19 @@ function compileConjunct(
   context: Omit<CompileContext, 'params'>,
 ): CompiledConjunct | undefined {
   const params = new SqlParams()
-  const ctx: CompileContext = { ...context, params }
+  const bindings = new Bindings()
+  const ctx: CompileContext = { ...context, params, bind: bindings.bind }
   try {
     const e = compileExpr(node, ctx)
     // Inside AND an array counts by its items (functions/logical.ts), not by being non-empty.
     if (e.type === 'list' && inAnd) return undefined
     const matches = `(NOT ${isTrue(e.err)} AND ${truthy(params, e)})`
-    if (e.unsure === undefined) return { where: params.fragment(matches), exact: true }
-    return { where: params.fragment(`(${isTrue(e.unsure)} OR ${matches})`), exact: false }
+    if (e.unsure === undefined) return { where: params.fragment(bindings.wrap(matches)) }
+    const unsure = isTrue(e.unsure)
+    return {
+      where: params.fragment(bindings.wrap(`(${unsure} OR ${matches})`)),
+      unsure: params.fragment(bindings.wrap(unsure)),
+    }
   } catch (error) {
     if (error instanceof Unsupported) return undefined
     throw error
@@ -84,10 +105,14 @@ export function compileFilter(
   const inAnd = ast.kind === 'call' && ast.name === 'AND'
   const wheres: SqlFragment[] = []
   const residual: Node[] = []
+  const unsures: SqlFragment[] = []
+  let uncompiled = false
   for (const part of parts) {
     const compiled = compileConjunct(part, inAnd, { resolver, options })
-    if (compiled !== undefined) wheres.push(compiled.where)
-    if (compiled === undefined || !compiled.exact) residual.push(part)
+    if (compiled === undefined) uncompiled = true
+    else wheres.push(compiled.where)
+    if (compiled?.unsure !== undefined) unsures.push(compiled.unsure)
+    if (compiled === undefined || compiled.unsure !== undefined) residual.push(part)
   }
   if (wheres.length === 0) return { kind: 'js' }
   const where = joinFragments(wheres, ' AND ')
@@ -96,5 +121,6 @@ export function compileFilter(
     kind: 'partial',
     where,
     residual: inAnd ? { kind: 'call', name: 'AND', args: residual, span: ast.span } : ast,
+    ...(uncompiled ? {} : { recheck: joinFragments(unsures, ' OR ') }),
   }
 }

@@ -114,3 +114,8 @@ export {
   type SortSqlSpec,
 } from './compile-sort.ts'
 
+/**
+ * SQL_SUPPORT_DDL: the `airsync_*` SQL functions compiled filters call, as `create or replace`
+ * statements; the store installs them in a migration. (sql/support.ts)
+ */
+export { SQL_SUPPORT_DDL } from './sql/support.ts'

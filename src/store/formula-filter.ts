@@ -1,7 +1,8 @@
 /**
  * Runs a compiled filter formula against the mirror: the SQL part in Postgres, the residual (or
- * the whole formula) in JS with the evaluator over the candidate rows, so results always equal
- * evaluating the formula on every record. Should Postgres still raise for some row (a float
+ * the whole formula) in JS with the evaluator over the candidate rows — only those the SQL
+ * marks undecided when the compiler gives a `recheck` — so results always equal evaluating the
+ * formula on every record. Should Postgres still raise for some row (a float
  * overflow the compiler does not guard), the whole formula is evaluated in JS instead.
  */
 import {
@@ -16,7 +17,7 @@ import {
 } from '../formula/index.ts'
 import type { Db } from './db.ts'
 import type { MirrorRecord } from './records.ts'
-import { queryRecords, type QueryRecordsOptions } from './query-records.ts'
+import { queryKeyedRecords, queryRecords, type QueryRecordsOptions } from './query-records.ts'
 
 /** A field as the residual's cell conversion needs it. */
 export interface FilterField extends FormulaField {
@@ -53,14 +54,22 @@ export async function filterRecords(
     ...(options.viewId === undefined ? {} : { viewId: options.viewId }),
   }
   if (compiled.kind === 'js') return keep(await queryRecords(db, base), options.formula, options)
-  let rows: MirrorRecord[]
+  const where = [...(base.where ?? []), compiled.where]
   try {
-    rows = await queryRecords(db, { ...base, where: [...(base.where ?? []), compiled.where] })
+    if (compiled.kind === 'partial' && compiled.recheck !== undefined) {
+      // Only the rows SQL could not decide go through the evaluator.
+      const keys = [compiled.recheck]
+      const keyed = await queryKeyedRecords(db, { ...base, where, keys })
+      return keyed
+        .filter((row) => row.keys[0] !== true || matches(row.record, compiled.residual, options))
+        .map((row) => row.record)
+    }
+    const rows = await queryRecords(db, { ...base, where })
+    return compiled.kind === 'sql' ? rows : keep(rows, compiled.residual, options)
   } catch (error) {
     if (db.inTransaction || !isDataException(error)) throw error
     return keep(await queryRecords(db, base), options.formula, options)
   }
-  return compiled.kind === 'sql' ? rows : keep(rows, compiled.residual, options)
 }
 
 /** SQLSTATE class 22 (data exception: overflow, division by zero, invalid text). */
@@ -71,14 +80,16 @@ function isDataException(error: unknown): boolean {
 }
 
 function keep(rows: MirrorRecord[], formula: Node, options: FilterRecordsOptions): MirrorRecord[] {
-  return rows.filter((row) => {
-    const context = {
-      record: formulaRecord(row, options),
-      nowMs: options.nowMs,
-      ...(options.formulaOptions === undefined ? {} : { options: options.formulaOptions }),
-    }
-    return isTruthy(evaluate(formula, context))
-  })
+  return rows.filter((row) => matches(row, formula, options))
+}
+
+function matches(row: MirrorRecord, formula: Node, options: FilterRecordsOptions): boolean {
+  const context = {
+    record: formulaRecord(row, options),
+    nowMs: options.nowMs,
+    ...(options.formulaOptions === undefined ? {} : { options: options.formulaOptions }),
+  }
+  return isTruthy(evaluate(formula, context))
 }
 
 /** A mirror row as the evaluator's record. */

@@ -26,6 +26,7 @@ interface TestField {
   readonly options?: {
     readonly choices?: readonly { readonly name: string }[]
     readonly linkedTableId?: string
+    readonly result?: { readonly type: string }
   }
 }
 
@@ -53,6 +54,19 @@ export const FIELDS: readonly TestField[] = [
   },
   { id: 'fldDue', name: 'Due', type: 'date' },
   { id: 'fldAt', name: 'At', type: 'dateTime' },
+  {
+    id: 'fldMails',
+    name: 'Mails',
+    type: 'multipleLookupValues',
+    options: { result: { type: 'email' } },
+  },
+  { id: 'fldTotal', name: 'Total', type: 'rollup', options: { result: { type: 'number' } } },
+  {
+    id: 'fldLabel',
+    name: 'Label',
+    type: 'formula',
+    options: { result: { type: 'singleLineText' } },
+  },
 ]
 
 /** Both views of a field this suite needs: the compiler's and the residual's. */
@@ -153,6 +167,36 @@ export const fieldsArb: fc.Arbitrary<Record<string, unknown>> = fc
     fldTags: maybe(fc.subarray(['Red', 'Blue', 'Green'], { minLength: 1 })),
     fldDue: maybe(date),
     fldAt: maybe(dateTime),
+    // Lookups as Airtable sends them, plus shapes the SQL must leave to JS (empty or non-text
+    // items, a bare string).
+    fldMails: maybe(
+      fc.oneof(
+        {
+          weight: 4,
+          arbitrary: fc.array(fc.constantFrom('a@x.io', 'b@y.io', 'Red'), {
+            minLength: 1,
+            maxLength: 3,
+          }),
+        },
+        { weight: 1, arbitrary: fc.constantFrom([], [''], ['a@x.io', 3], 'a@x.io', [null]) },
+      ),
+    ),
+    // Computed cells: their result type, or an error / special value.
+    fldTotal: maybe(
+      fc.oneof(
+        { weight: 4, arbitrary: num },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom({ error: '#ERROR!' }, { specialValue: 'NaN' }, '12'),
+        },
+      ),
+    ),
+    fldLabel: maybe(
+      fc.oneof(
+        { weight: 4, arbitrary: text },
+        { weight: 1, arbitrary: fc.constantFrom({ error: '#ERROR!' }, 7, [1]) },
+      ),
+    ),
   })
   .map((record) => Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)))
 
@@ -236,7 +280,16 @@ const UNARY_FUNCTIONS = [
   'WEEKDAY',
   'VALUE',
   'ROUND',
+  'ROUNDUP',
+  'ROUNDDOWN',
+  'SQRT',
+  'EVEN',
+  'ODD',
   'DATESTR',
+  'TIMESTR',
+  'TONOW',
+  'ARRAYJOIN',
+  'DATETIME_FORMAT',
 ]
 const BINARY_FUNCTIONS = [
   'FIND',
@@ -247,9 +300,25 @@ const BINARY_FUNCTIONS = [
   'IS_AFTER',
   'DATETIME_DIFF',
   'MOD',
+  'POWER',
+  'ROUND',
+  'IS_SAME',
+  'ARRAYJOIN',
 ]
 const VARIADIC_FUNCTIONS = ['AND', 'OR', 'XOR', 'CONCATENATE', 'SUM', 'MAX', 'MIN']
 const UNITS = ['"days"', '"hours"', '"ms"', '"s"', '"weeks"', '"minutes"', '"months"', '"bogus"']
+const UNITS_OF_IS_SAME = [...UNITS, '"year"', '"quarter"', '"d"']
+const FORMATS = [
+  '"YYYY-MM-DD"',
+  '"YYYY-MM"',
+  '"M/D/YY h:mm A"',
+  '"HH:mm:ss.SSS"',
+  '"[Week of] D"',
+  '"MMM"',
+  '"DDD"',
+  '""',
+]
+const WEEK_STARTS = ['"monday"', '"Sunday "', '""', '"friday"']
 
 /** Formula text from a small grammar over the table's fields, literals and functions. */
 export const formulaArb: fc.Arbitrary<string> = fc.letrec<{ expr: string }>((tie) => ({
@@ -269,6 +338,19 @@ export const formulaArb: fc.Arbitrary<string> = fc.letrec<{ expr: string }>((tie
     fc
       .tuple(tie('expr'), tie('expr'), fc.constantFrom(...UNITS))
       .map(([a, b, u]) => `DATETIME_DIFF(${a}, ${b}, ${u})`),
+    fc
+      .tuple(tie('expr'), tie('expr'), fc.constantFrom(...UNITS))
+      .map(([a, b, u]) => `DATEADD(${a}, ${b}, ${u})`),
+    fc
+      .tuple(tie('expr'), tie('expr'), fc.constantFrom(...UNITS_OF_IS_SAME))
+      .map(([a, b, u]) => `IS_SAME(${a}, ${b}, ${u})`),
+    fc
+      .tuple(tie('expr'), fc.constantFrom(...FORMATS))
+      .map(([a, f]) => `DATETIME_FORMAT(${a}, ${f})`),
+    fc.tuple(tie('expr'), fc.constantFrom(...WEEK_STARTS)).map(([a, w]) => `WEEKDAY(${a}, ${w})`),
+    fc
+      .tuple(tie('expr'), fc.array(tie('expr'), { minLength: 2, maxLength: 5 }))
+      .map(([s, rest]) => `SWITCH(${s}, ${rest.join(', ')})`),
     fc
       .tuple(
         fc.constantFrom(...VARIADIC_FUNCTIONS),

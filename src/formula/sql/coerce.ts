@@ -1,26 +1,18 @@
 /**
  * Airtable's coercions (airtable-formula.md §3–§5) as SQL over typed expressions: truthiness,
- * value → number, value → text, with the evaluator's exact rules (values.ts). Where Postgres
- * cannot reproduce JavaScript for some rows (number text in exponent form, huge numeric text,
- * code-unit subtleties) the expression carries an `unsure` condition instead of a guess.
+ * value → number, value → text, with the evaluator's exact rules (values.ts), mostly through the
+ * `airsync_*` support functions (support.ts). Where Postgres cannot reproduce JavaScript for some
+ * rows (huge numeric text, instants outside years 1000–9999) the expression carries an `unsure`
+ * condition instead of a guess.
  */
 import type { SqlParams } from './fragment.ts'
 import { anyOf } from './fragment.ts'
-import { unsupported, type Expr } from './types.ts'
+import type { Expr } from './types.ts'
 
-/** JavaScript's `String.prototype.trim` whitespace (WhiteSpace + LineTerminator), as a class body. */
-export const JS_WHITESPACE =
-  '\t\n\u000b\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff'
-/** The same characters listed out, for `btrim`. */
+/** JavaScript's `String.prototype.trim` whitespace (WhiteSpace + LineTerminator), for `btrim`. */
 export const JS_WHITESPACE_CHARS =
   '\t\n\u000b\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff'
 
-const WS = `[${JS_WHITESPACE}]*`
-/** values.ts NUMERIC_TEXT in Postgres ARE syntax (ASCII digits, JS whitespace). */
-const JS_NUMERIC = `^${WS}[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?${WS}$`
-/** Numeric text Postgres casts to exactly JS's number, without overflow; group 1 is the number. */
-const SAFE_NUMERIC = `^${WS}([+-]?(?:[0-9]{1,200}(?:\\.[0-9]{0,200})?|\\.[0-9]{1,200})(?:[eE][+-]?[0-9]{1,2})?)${WS}$`
-const ALL_WHITESPACE = `^${WS}$`
 /** Characters outside the BMP: one code point in Postgres, two code units in JavaScript. */
 export const ASTRAL = '[\\U00010000-\\U0010FFFF]'
 /** Characters whose UTF-16 order differs from code point order against astral ones. */
@@ -71,49 +63,52 @@ export function toNumber(params: SqlParams, e: Expr): Expr {
     case 'blank':
       return { ...e, type: 'number', sql: 'NULL::float8' }
     case 'text':
-      return textToNumber(params, e)
-    case 'list':
-      return unsupported('a multi-select as a number')
+      return textToNumber(e)
+    case 'list': {
+      // One item reads as that item's number, more as NaN (values.ts toNumber).
+      const first = textToNumber({ type: 'text', sql: `(${e.sql} ->> 0)` })
+      return {
+        type: 'number',
+        sql: `(CASE WHEN jsonb_array_length(${e.sql}) = 1 THEN ${first.sql} WHEN ${e.sql} IS NOT NULL THEN ${nan(params)} END)`,
+        err: e.err,
+        unsure: anyOf(e.unsure, first.unsure),
+      }
+    }
   }
 }
 
-function textToNumber(params: SqlParams, e: Expr): Expr {
+function textToNumber(e: Expr): Expr {
   const t = e.sql
-  const safe = params.text(SAFE_NUMERIC)
-  const sql = `(CASE WHEN ${t} IS NULL THEN NULL::float8 WHEN ${t} ~ ${params.text(ALL_WHITESPACE)} THEN 0::float8 WHEN ${t} ~ ${safe} THEN substring(${t} from ${safe})::float8 ELSE ${nan(params)} END)`
-  const unsure = `(${t} ~ ${params.text(JS_NUMERIC)} AND NOT ${t} ~ ${safe})`
-  return { type: 'number', sql, err: e.err, unsure: anyOf(e.unsure, unsure) }
+  const unsure = `airsync_numeric_unsure(${t})`
+  return {
+    type: 'number',
+    sql: `airsync_to_number(${t})`,
+    err: e.err,
+    unsure: anyOf(e.unsure, unsure),
+  }
 }
 
 /**
  * The number a text stands for when it is numeric (values.ts `numericText`), else NULL. Empty
- * and whitespace-only text are not numeric here.
+ * and whitespace-only text are not numeric here. `unsure`: numeric text Postgres cannot cast
+ * exactly (see support.ts).
  */
-export function numericText(params: SqlParams, t: string): { sql: string; unsure: string } {
-  const safe = params.text(SAFE_NUMERIC)
-  return {
-    sql: `(CASE WHEN ${t} ~ ${safe} THEN substring(${t} from ${safe})::float8 END)`,
-    unsure: `(${t} ~ ${params.text(JS_NUMERIC)} AND NOT ${t} ~ ${safe})`,
-  }
+export function numericText(t: string): { sql: string; unsure: string } {
+  return { sql: `airsync_numeric_text(${t})`, unsure: `airsync_numeric_unsure(${t})` }
 }
 
-/**
- * A non-null float8 as JS `String(n)`: Postgres prints the same shortest digits, but switches to
- * exponent form at 1e15 and 1e-5 where JS waits until 1e21 and 1e-7; those rows are unsure.
- */
-export function numberText(params: SqlParams, x: string): { sql: string; unsure: string } {
-  return {
-    sql: `(CASE WHEN ${x} = 0 THEN ${params.text('0')} ELSE (${x})::text END)`,
-    unsure: `(strpos((${x})::text, ${params.text('e')}) > 0)`,
-  }
+/** A float8 as JS `String(n)` (support.ts airsync_number_text); NULL stays NULL. */
+export function numberText(x: string): string {
+  return `airsync_number_text(${x})`
 }
 
 /** The value as text the way `&` renders it (values.ts toText); never NULL. */
 export function toText(params: SqlParams, e: Expr): Expr {
   switch (e.type) {
     case 'text':
-    case 'list':
       return { ...e, type: 'text', sql: `concat(${e.sql})` }
+    case 'list':
+      return { ...e, type: 'text', sql: `airsync_join(${e.sql}, ${params.text(', ')})` }
     case 'blank':
       return { ...e, type: 'text', sql: params.text('') }
     case 'bool':
@@ -122,15 +117,8 @@ export function toText(params: SqlParams, e: Expr): Expr {
         type: 'text',
         sql: `(CASE WHEN ${e.sql} THEN ${params.text('1')} WHEN NOT ${e.sql} THEN ${params.text('0')} ELSE ${params.text('')} END)`,
       }
-    case 'number': {
-      const formatted = numberText(params, e.sql)
-      return {
-        type: 'text',
-        sql: `COALESCE(${formatted.sql}, ${params.text('')})`,
-        err: e.err,
-        unsure: anyOf(e.unsure, `COALESCE(${formatted.unsure}, false)`),
-      }
-    }
+    case 'number':
+      return { ...e, type: 'text', sql: `COALESCE(${numberText(e.sql)}, ${params.text('')})` }
     case 'datetime':
       return datetimeText(params, e)
   }
@@ -142,12 +130,10 @@ const ISO_MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999)
 
 function datetimeText(params: SqlParams, e: Expr): Expr {
   const ms = e.sql
-  const format = params.text('YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-  const instant = `(to_timestamp(floor(${ms}) / 1000) AT TIME ZONE ${params.text('UTC')})`
   const outside = `(${ms} < ${params.number(ISO_MIN_MS)} OR ${ms} > ${params.number(ISO_MAX_MS)} OR ${ms} <> floor(${ms}))`
   return {
     type: 'text',
-    sql: `(CASE WHEN ${ms} IS NULL THEN ${params.text('')} WHEN ${outside} THEN ${params.text('')} ELSE to_char(${instant}, ${format}) END)`,
+    sql: `(CASE WHEN ${ms} IS NULL OR ${outside} THEN ${params.text('')} ELSE airsync_iso_text(${ms}) END)`,
     err: e.err,
     unsure: anyOf(e.unsure, `COALESCE(${outside}, false)`),
   }

@@ -26,7 +26,7 @@ export function compileExpr(node: Node, ctx: CompileContext): Expr {
     case 'field': {
       const field = ctx.resolver.field(node.name)
       if (field === undefined) return unsupported(`unknown field`)
-      return fieldExpr(ctx.params, field)
+      return fieldExpr(ctx, field)
     }
     case 'unary':
       return negateExpr(ctx.params, compile(node.operand))

@@ -1,11 +1,18 @@
 /**
  * Field references → typed SQL over `r.fields` (jsonb keyed by field ID, REST V1 cells), with
- * cells.ts's rules: a cell without its type's shape reads as blank; checkbox is true or blank;
- * a date is midnight UTC; a multi-select is its names joined with `", "`. Types whose formula
- * value SQL cannot build (links, lookups, rollups, formulas, collaborators…) are unsupported.
+ * cells.ts's rules through the `airsync_*` support functions (support.ts): a cell without its
+ * type's shape reads as blank; checkbox is true or blank; a date is midnight UTC; multi-selects
+ * and text lookups are lists (jsonb arrays of strings); formulas and rollups read by their result
+ * type, with any other cell shape (errors, special values) unsure. Links (their formula value is
+ * the linked records' primary text, which the row does not hold), collaborators, attachments and
+ * nested lookups are unsupported: JS evaluates them.
+ *
+ * Costly reads (date parsing, list checks, computed cells) are bound once per compiled conjunct
+ * (CompileContext.bind), so a date cell is parsed once per row however often the formula reads
+ * it; plain text, number and checkbox reads stay inline.
  */
-import type { SqlParams } from './fragment.ts'
-import { unsupported, type Expr, type SqlField } from './types.ts'
+import { nan } from './coerce.ts'
+import { unsupported, type CompileContext, type Expr, type SqlField } from './types.ts'
 
 const TEXT_TYPES = new Set([
   'singleLineText',
@@ -25,66 +32,59 @@ const NUMBER_TYPES = new Set([
   'autoNumber',
   'count',
 ])
+const DATE_TYPES = new Set(['date', 'dateTime', 'createdTime', 'lastModifiedTime'])
 
-const DAY_MS = 86_400_000
-const DATE = '^([1-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'
-const DATE_TIME =
-  '^([1-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])(?:\\.([0-9]{3}))?Z$'
+/** `sql` bound to a name evaluated once per row when the context binds, else `sql` itself. */
+export function bound(ctx: CompileContext, sql: string): string {
+  return ctx.bind === undefined ? sql : ctx.bind(sql)
+}
 
 /** The SQL of a field's formula value. */
-export function fieldExpr(params: SqlParams, field: SqlField): Expr {
-  const cell = `(r.fields -> ${params.text(field.id)})`
-  const scalar = `(${cell} #>> ${params.add('{}', 'text[]')})`
-  const isType = (jsonType: string): string => `jsonb_typeof(${cell}) = ${params.text(jsonType)}`
-  if (TEXT_TYPES.has(field.type)) {
-    return { type: 'text', sql: `(CASE WHEN ${isType('string')} THEN ${scalar} END)` }
-  }
-  if (NUMBER_TYPES.has(field.type)) {
-    return { type: 'number', sql: `(CASE WHEN ${isType('number')} THEN ${scalar}::float8 END)` }
-  }
+export function fieldExpr(ctx: CompileContext, field: SqlField): Expr {
+  const cell = `(r.fields -> ${ctx.params.text(field.id)})`
+  // Plain reads are cheaper inline than through a per-row sub-select.
+  if (TEXT_TYPES.has(field.type)) return { type: 'text', sql: `airsync_text${cell}` }
+  if (NUMBER_TYPES.has(field.type)) return { type: 'number', sql: `airsync_number${cell}` }
+  if (DATE_TYPES.has(field.type)) return dateCell(ctx, cell)
   switch (field.type) {
     case 'checkbox':
       return { type: 'bool', sql: `(CASE WHEN ${cell} = to_jsonb(true) THEN true END)` }
     case 'multipleSelects':
-      return multipleSelects(params, cell, isType('array'))
-    case 'date':
-      return dateCell(params, scalar, { isString: isType('string'), withTime: false })
-    case 'dateTime':
-    case 'createdTime':
-    case 'lastModifiedTime':
-      return dateCell(params, scalar, { isString: isType('string'), withTime: true })
+      return listCell(ctx, cell)
+    case 'multipleLookupValues':
+      if (!TEXT_TYPES.has(field.options?.result?.type ?? '')) return unsupported('lookup type')
+      return listCell(ctx, cell)
+    case 'formula':
+    case 'rollup':
+      return computedCell(ctx, cell, field.options?.result?.type)
     default:
       return unsupported(`field type ${field.type}`)
   }
 }
 
-/** Names joined with `", "` in cell order; non-string items skipped; empty → blank. */
-function multipleSelects(params: SqlParams, cell: string, isArray: string): Expr {
-  const items = `(SELECT string_agg(e.value #>> ${params.add('{}', 'text[]')}, ${params.text(', ')} ORDER BY e.ordinality) FROM jsonb_array_elements(${cell}) WITH ORDINALITY AS e(value, ordinality) WHERE jsonb_typeof(e.value) = ${params.text('string')})`
-  return { type: 'list', sql: `(CASE WHEN ${isArray} THEN ${items} END)` }
+/** ISO cells → epoch ms; other text (forms only JS's Date.parse reads) is unsure. */
+function dateCell(ctx: CompileContext, cell: string): Expr {
+  const ms = bound(ctx, `airsync_iso_ms${cell}`)
+  const sentinel = nan(ctx.params)
+  return { type: 'datetime', sql: `NULLIF(${ms}, ${sentinel})`, unsure: `(${ms} = ${sentinel})` }
 }
 
-/**
- * ISO cells → epoch ms by arithmetic (no cast that could raise). Text the strict patterns do not
- * cover (other ISO forms JS's Date.parse accepts) is unsure, so JS decides those rows.
- */
-function dateCell(
-  params: SqlParams,
-  scalar: string,
-  { isString, withTime }: { isString: string; withTime: boolean },
-): Expr {
-  const pattern = params.text(withTime ? DATE_TIME : DATE)
-  const text = `(CASE WHEN ${isString} THEN ${scalar} END)`
-  const parts = `regexp_match(${text}, ${pattern})`
-  const part = (i: number): string => `(${parts})[${i}]::int`
-  const days = `((make_date(${part(1)}, ${part(2)}, 1) - make_date(1970, 1, 1)) + ${part(3)} - 1)`
-  let ms = `(${days}::float8 * ${DAY_MS})`
-  if (withTime) {
-    ms = `(${ms} + ${part(4)} * 3600000 + ${part(5)} * 60000 + ${part(6)} * 1000 + COALESCE(${part(7)}, 0))`
+function listCell(ctx: CompileContext, cell: string): Expr {
+  const raw = bound(ctx, cell)
+  return { type: 'list', sql: `airsync_list(${raw})`, unsure: `airsync_list_unsure(${raw})` }
+}
+
+/** A formula or rollup cell: numbers (or text) by the result type; other shapes are unsure. */
+function computedCell(ctx: CompileContext, cell: string, resultType: string | undefined): Expr {
+  const raw = bound(ctx, cell)
+  const p = ctx.params
+  if (resultType === undefined || NUMBER_TYPES.has(resultType)) {
+    const unsure = `(${raw} IS NOT NULL AND jsonb_typeof(${raw}) <> ${p.text('number')})`
+    return { type: 'number', sql: `airsync_number(${raw})`, unsure }
   }
-  return {
-    type: 'datetime',
-    sql: `(CASE WHEN ${text} ~ ${pattern} THEN ${ms} END)`,
-    unsure: `(${text} IS NOT NULL AND NOT ${text} ~ ${pattern})`,
+  if (TEXT_TYPES.has(resultType)) {
+    const unsure = `(${raw} IS NOT NULL AND jsonb_typeof(${raw}) <> ${p.text('string')})`
+    return { type: 'text', sql: `airsync_text(${raw})`, unsure }
   }
+  return unsupported(`computed field of type ${resultType}`)
 }

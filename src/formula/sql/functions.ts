@@ -8,6 +8,8 @@ import { FUNCTIONS } from '../functions/index.ts'
 import { anyOf, type SqlParams } from './fragment.ts'
 import { ASTRAL, JS_WHITESPACE_CHARS, nan, toNumber, toText, truthy } from './coerce.ts'
 import { dateFunction, DATE_FUNCTION_NAMES } from './dates.ts'
+import { NUMERIC_COMPILERS } from './numeric.ts'
+import { binaryExpr } from './operators.ts'
 import { unsupported, type CompileContext, type Expr, type SqlType } from './types.ts'
 
 /** Compiles a subexpression (the compiler's entry point, passed in to avoid an import cycle). */
@@ -38,11 +40,13 @@ function numbers(args: readonly Node[], compile: CompileNode, params: SqlParams)
 }
 
 /** A non-negative count argument (functions/text.ts `count`): trunc, negative is an error. */
-function countArg(params: SqlParams, e: Expr): { sql: string; err: string } {
+function countArg(params: SqlParams, e: Expr, fn: 'left' | 'right'): { sql: string; err: string } {
   const n = `trunc(COALESCE(${e.sql}, 0))`
-  // NaN slices nothing in JS (slice(0, NaN) is ""); huge counts take everything.
+  // NaN: LEFT's slice(0, NaN) is "", RIGHT's slice(max(len - NaN, 0)) the whole text; huge
+  // counts take everything.
+  const ifNaN = fn === 'left' ? '0' : '1000000000'
   return {
-    sql: `(CASE WHEN ${n} = ${nan(params)} THEN 0 ELSE least(${n}, 1000000000) END)::int`,
+    sql: `(CASE WHEN ${n} = ${nan(params)} THEN ${ifNaN} ELSE least(${n}, 1000000000) END)::int`,
     err: `(${n} < 0)`,
   }
 }
@@ -90,14 +94,52 @@ const compileIf: FunctionCompiler = (args, compile, ctx) => {
   }
 }
 
+/**
+ * SWITCH(subject, pattern, result, …, [default]): the first pattern equal to the subject (`=`'s
+ * rules) picks its result; patterns after it and results not taken are never errors (lazy).
+ */
+const compileSwitch: FunctionCompiler = (args, compile, { params }) => {
+  const subject = compile(args[0] as Node)
+  const arms: { pattern: Expr; same: Expr; result: Expr }[] = []
+  let i = 1
+  for (; i + 1 < args.length; i += 2) {
+    const pattern = compile(args[i] as Node)
+    const same = binaryExpr(params, '=', [
+      { ...subject, err: undefined },
+      { ...pattern, err: undefined },
+    ])
+    arms.push({ pattern, same, result: compile(args[i + 1] as Node) })
+  }
+  const fallback: Expr = i < args.length ? compile(args[i] as Node) : { type: 'blank', sql: 'NULL' }
+  const type = [...arms.map((arm) => arm.result), fallback].reduce<SqlType>(
+    (t, e) => branchType({ type: t, sql: '' }, e),
+    'blank',
+  )
+  const value = (x: Expr): string => (x.type === 'blank' ? blankOf(type) : x.sql)
+  const errWhen = (x: Expr): string => (x.err === undefined ? 'false' : `COALESCE(${x.err}, false)`)
+  const whens = arms.map((arm) => `WHEN ${arm.same.sql} THEN ${value(arm.result)}`)
+  const errs = arms.map(
+    (arm) =>
+      `WHEN ${errWhen(arm.pattern)} THEN true WHEN ${arm.same.sql} THEN ${errWhen(arm.result)}`,
+  )
+  const everything = [subject, fallback, ...arms.flatMap((a) => [a.pattern, a.same, a.result])]
+  return {
+    type,
+    sql: `(CASE ${whens.join(' ')} ELSE ${value(fallback)} END)`,
+    err: `(CASE WHEN ${errWhen(subject)} THEN true ${errs.join(' ')} ELSE ${errWhen(fallback)} END)`,
+    unsure: anyOf(...everything.map((e) => e.unsure)),
+  }
+}
+
 function blankOf(type: SqlType): string {
   switch (type) {
     case 'number':
     case 'datetime':
       return 'NULL::float8'
     case 'text':
-    case 'list':
       return 'NULL::text'
+    case 'list':
+      return 'NULL::jsonb'
     case 'bool':
       return 'NULL::boolean'
     case 'blank':
@@ -258,20 +300,6 @@ const COMPILERS: ReadonlyMap<string, FunctionCompiler> = new Map<string, Functio
     },
   ],
   [
-    'ABS',
-    (args, compile, { params }) => {
-      const [x] = numbers(args, compile, params) as [Expr]
-      return num(`abs(COALESCE(${x.sql}, 0))`, [x])
-    },
-  ],
-  [
-    'INT',
-    (args, compile, { params }) => {
-      const [x] = numbers(args, compile, params) as [Expr]
-      return num(`floor(COALESCE(${x.sql}, 0))`, [x])
-    },
-  ],
-  [
     'SUM',
     numericArgs((args, compile, { params }) => {
       const es = numbers(args, compile, params)
@@ -281,6 +309,20 @@ const COMPILERS: ReadonlyMap<string, FunctionCompiler> = new Map<string, Functio
   ['MAX', numericArgs(aggregate('max'))],
   ['MIN', numericArgs(aggregate('min'))],
   ['RECORD_ID', () => ({ type: 'text', sql: 'r.id' })],
+  ['SWITCH', compileSwitch],
+  [
+    'ARRAYJOIN',
+    (args, compile, { params }) => {
+      const list = compile(args[0] as Node)
+      const separator =
+        args[1] === undefined
+          ? { type: 'text' as const, sql: params.text(', ') }
+          : toText(params, compile(args[1]))
+      if (list.type !== 'list') return text(toText(params, list).sql, [list, separator])
+      return text(`airsync_join(${list.sql}, ${separator.sql})`, [list, separator])
+    },
+  ],
+  ...NUMERIC_COMPILERS,
 ])
 
 function caseMap(fn: 'lower' | 'upper'): FunctionCompiler {
@@ -299,7 +341,7 @@ function slice(fn: 'left' | 'right'): FunctionCompiler {
       args[1] === undefined
         ? { type: 'number' as const, sql: '1::float8' }
         : toNumber(params, compile(args[1]))
-    const count = countArg(params, n)
+    const count = countArg(params, n, fn)
     return {
       type: 'text',
       sql: `${fn}(${s.sql}, ${count.sql})`,

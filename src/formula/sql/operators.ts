@@ -116,8 +116,15 @@ function flags(...es: Expr[]): Pick<Expr, 'err' | 'unsure'> {
   return { err: anyOf(...es.map((e) => e.err)), unsure: anyOf(...es.map((e) => e.unsure)) }
 }
 
+/** A list as its joined text: lists hold non-empty strings, so blank exactly when the list is. */
+function listAsText(params: SqlParams, e: Expr): Expr {
+  return e.type === 'list' ? toText(params, e) : e
+}
+
 /** `=` (values.ts equals) as a non-null boolean. */
-function equalsExpr(params: SqlParams, left: Expr, right: Expr): Expr {
+function equalsExpr(params: SqlParams, leftIn: Expr, rightIn: Expr): Expr {
+  const left = listAsText(params, leftIn)
+  const right = listAsText(params, rightIn)
   const bool = (sql: string, extraUnsure?: string): Expr => {
     const f = flags(left, right)
     return {
@@ -169,15 +176,15 @@ function truthyForBlankEquality(params: SqlParams, e: Expr): string {
 function numberEqualsText(params: SqlParams, numeric: Expr, textual: Expr): Expr {
   const n = toNumber(params, numeric)
   const t = textual.sql
-  const parsed = numericText(params, t)
-  const formatted = numberText(params, n.sql)
+  const parsed = numericText(t)
+  const formatted = numberText(n.sql)
   const isBlankText = `(char_length(concat(${t})) = 0)`
   const sql = `(CASE
     WHEN ${n.sql} IS NULL THEN ${isBlankText}
     WHEN ${isBlankText} THEN ${n.sql} = 0
     WHEN ${parsed.sql} IS NOT NULL THEN ${parsed.sql} = ${n.sql} AND ${notNaN(params, n.sql)}
-    ELSE ${formatted.sql} = ${t} END)`
-  const unsure = `(${n.sql} IS NOT NULL AND NOT ${isBlankText} AND (${parsed.unsure} OR (${parsed.sql} IS NULL AND ${formatted.unsure})))`
+    ELSE ${formatted} = ${t} END)`
+  const unsure = `(${n.sql} IS NOT NULL AND NOT ${isBlankText} AND ${parsed.unsure})`
   const f = flags(numeric, textual)
   return {
     type: 'bool',
@@ -190,7 +197,9 @@ function numberEqualsText(params: SqlParams, numeric: Expr, textual: Expr): Expr
 type Relation = '<' | '>' | '<=' | '>='
 
 /** `< > <= >=` (values.ts compare) as a non-null boolean. */
-function compareExpr(params: SqlParams, op: Relation, [left, right]: readonly [Expr, Expr]): Expr {
+function compareExpr(params: SqlParams, op: Relation, sides: readonly [Expr, Expr]): Expr {
+  const left = listAsText(params, sides[0])
+  const right = listAsText(params, sides[1])
   const f = flags(left, right)
   const result = (sql: string, unsure?: string): Expr => ({
     type: 'bool',

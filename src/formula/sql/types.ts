@@ -12,6 +12,8 @@ export interface SqlField {
   readonly options?:
     | {
         readonly choices?: readonly { readonly name: string }[] | undefined
+        /** The value type of a formula, rollup or lookup. */
+        readonly result?: { readonly type: string } | undefined
       }
     | undefined
 }
@@ -31,8 +33,9 @@ export interface CompileSqlOptions {
 
 /**
  * Static type of a compiled expression and the Postgres type of its SQL: number, datetime
- * (epoch ms) → float8; text, list (a multi-select's names joined with `", "`) → text; bool →
- * boolean; blank → a typeless NULL. SQL NULL is Airtable's blank in every type.
+ * (epoch ms) → float8; text → text; list (a multi-select's or text lookup's items: a non-empty
+ * jsonb array of non-empty strings) → jsonb; bool → boolean; blank → a typeless NULL. SQL NULL
+ * is Airtable's blank in every type.
  */
 export type SqlType = 'number' | 'text' | 'bool' | 'datetime' | 'list' | 'blank'
 
@@ -53,6 +56,11 @@ export interface CompileContext {
   readonly params: SqlParams
   readonly resolver: SqlSchemaResolver
   readonly options: CompileSqlOptions
+  /**
+   * Binds an expression of the row to a name evaluated once per row (compile-sql.ts binds field
+   * reads per conjunct). Without it, expressions are inlined wherever they are used.
+   */
+  readonly bind?: ((sql: string) => string) | undefined
 }
 
 /** Thrown inside the compiler for a construct it cannot translate exactly; becomes JS residual. */
