@@ -163,3 +163,31 @@ test('a batch of 12 creates is split for Airtable and answered as one', async ()
   )
   expect((await upstream('Templates')).length).toBe(before + 12)
 })
+
+test('upsert: one record matched and updated, one created, as Airtable reports them', async () => {
+  const templates = await upstream('Templates')
+  const nameOf = (r: Raw): unknown => r.fields['Template Name']
+  // The merge value must name exactly one record (more is Airtable's 422).
+  const existing = templates.find(
+    (r) => nameOf(r) !== undefined && templates.filter((t) => nameOf(t) === nameOf(r)).length === 1,
+  )
+  const name = String(existing === undefined ? fail('no unique template') : nameOf(existing))
+  const res = await send('PATCH', 'Templates', {
+    body: {
+      performUpsert: { fieldsToMergeOn: ['Template Name'] },
+      records: [
+        { fields: { 'Template Name': name, 'Message Body': 'Updated by upsert' } },
+        { fields: { 'Template Name': 'Created by upsert', 'Message Body': 'New' } },
+      ],
+    },
+  })
+  expect(res.status).toBe(200)
+  const body = (await res.json()) as {
+    records: Raw[]
+    createdRecords: string[]
+    updatedRecords: string[]
+  }
+  expect(body.updatedRecords).toEqual([existing?.id])
+  expect(body.createdRecords).toEqual([body.records[1]?.id])
+  expect(body.records[0]?.fields['Message Body']).toBe('Updated by upsert')
+})

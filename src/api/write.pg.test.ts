@@ -444,5 +444,25 @@ for (const backend of testBackends()) {
       ).toBe(200)
       await settleAll(db)
     })
+
+    test('upsert: matched records are updated in place, others created with temporary IDs', async () => {
+      const res = await send('PATCH', M, {
+        headers: asyncly,
+        body: {
+          performUpsert: { fieldsToMergeOn: ['Email'] },
+          records: [
+            { fields: { Email: 'cid@x.com', Age: 42 } },
+            { fields: { Email: 'new@x.com', Name: 'New' } },
+          ],
+        },
+      })
+      const body = (await res.json()) as { mutations: { recordId: string }[] }
+      expect(body.mutations.map((m) => m.recordId.slice(0, 3))).toEqual(['rec', 'tmp'])
+      expect(body.mutations[0]?.recordId).toBe('recMemberCid0001')
+      const pending = await listPendingMutations(db, { baseId: BASE_ID, limit: 100 })
+      expect(pending.map((p) => p.op)).toEqual(['update', 'upsert'])
+      expect(pending[1]?.mergeFieldIds).toEqual(['fldMEmail0000001'])
+      await settleAll(db)
+    })
   })
 }

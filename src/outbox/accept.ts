@@ -34,20 +34,15 @@ import {
   type Table,
 } from '../protocol/index.ts'
 import {
-  appendAudit,
   claimIdempotencyKey,
   compactFields,
-  deleteRecords,
-  enqueueMutations,
   getRecords,
   lockFeed,
-  upsertRecords,
-  type AuditInput,
   type Db,
   type IdempotencyKeyRef,
-  type MutationInput,
   type MutationOp,
 } from '../store/index.ts'
+import { applyPlans, type PlannedWrite } from './accept-apply.ts'
 import { matchUpsert, mergeFieldsOf, recomputeLookups, resolveLinks } from './accept-mirror.ts'
 import {
   resolveField,
@@ -134,11 +129,7 @@ export type AcceptResult =
   /** The key's first request was accepted and is not answered yet: wait for these. */
   | { kind: 'in-progress'; mutationIds: string[] }
 
-interface Plan extends AcceptedRecord {
-  before: RecordState | undefined
-  fields: Fields | undefined
-  baseFields: Fields | undefined
-  mergeFieldIds: string[] | undefined
+interface Plan extends AcceptedRecord, PlannedWrite {
   check: WriteCheckInput
 }
 
@@ -176,7 +167,7 @@ export async function acceptWrites(db: Db, options: AcceptOptions): Promise<Acce
       tx,
     )
     const requestId = randomUUID()
-    await apply(tx, { options, plans, requestId })
+    await applyPlans(tx, { options, plans, requestId })
     return { kind: 'accepted', requestId, records: plans.map(acceptedOf) }
   })
 }
@@ -250,9 +241,23 @@ async function planRecord(
       ? undefined
       : await matchUpsert(ctx, { table: ctx.table, merge: ctx.merge, cells })
   if (matched !== undefined) {
-    return update(ctx, { mutationId, target: existing(ctx, matched), cells, baseFields })
+    const target = ctx.working.get(matched) ?? (await load(ctx, matched))
+    return update(ctx, { mutationId, target, cells, baseFields })
   }
   return create(ctx, { mutationId, cells, baseFields })
+}
+
+/** A record the request did not name (an upsert's match), read under the feed lock. */
+async function load(ctx: PlanContext, id: string): Promise<RecordState> {
+  const [record] = await getRecords(ctx.db, {
+    baseId: ctx.baseId,
+    tableId: ctx.table.id,
+    ids: [id],
+  })
+  if (record === undefined) throw rowDoesNotExistError(id)
+  const state = { id: record.id, createdTime: record.createdTime, fields: record.fields }
+  ctx.working.set(id, state)
+  return state
 }
 
 function existing(ctx: PlanContext, id: string | undefined): RecordState {
@@ -369,54 +374,6 @@ function baseFieldsOf(ctx: PlanContext, raw: unknown): Fields | undefined {
     result[resolveField(ctx.table, key, fieldOptions(ctx)).id] = value ?? null
   }
   return result
-}
-
-async function apply(
-  tx: Db,
-  request: { options: AcceptOptions; plans: readonly Plan[]; requestId: string },
-): Promise<void> {
-  const { options, plans, requestId } = request
-  const table = { baseId: options.baseId, tableId: options.table.id }
-  for (const plan of plans) {
-    const origin = { source: 'local' as const, actor: options.actor, mutationId: plan.mutationId }
-    if (plan.after === undefined)
-      await deleteRecords(tx, { ...table, ...origin, ids: [plan.recordId] })
-    else await upsertRecords(tx, { ...table, ...origin, records: [plan.after], mode: 'replace' })
-  }
-  await enqueueMutations(
-    tx,
-    plans.map((plan): MutationInput => ({
-      mutationId: plan.mutationId,
-      baseId: options.baseId,
-      tableId: options.table.id,
-      recordId: plan.tempRecordId === undefined ? plan.recordId : undefined,
-      tempRecordId: plan.tempRecordId,
-      op: plan.op,
-      fields: plan.fields,
-      baseFields: plan.baseFields,
-      mergeFieldIds: plan.mergeFieldIds,
-      typecast: options.typecast ?? false,
-      requestId,
-      idempotencyKey: options.idempotency?.key,
-      actor: options.actor,
-    })),
-  )
-  await appendAudit(
-    tx,
-    plans.map((plan): AuditInput => ({
-      ...table,
-      recordId: plan.recordId,
-      mutationId: plan.mutationId,
-      actor: options.actor,
-      actorRole: options.actorRole,
-      source: 'api',
-      action: plan.op,
-      before: plan.before?.fields,
-      after: plan.after?.fields,
-      outcome: 'accepted',
-      detail: { requestId },
-    })),
-  )
 }
 
 function acceptedOf(plan: Plan): AcceptedRecord {

@@ -10,8 +10,8 @@
  * - reconcile.ts: finding what a create with an unknown outcome may have created.
  * - failure.ts: what a failed request means for its mutations (retry, reconcile, fail).
  * - store-mapping.ts: lifecycle states to outbox rows (src/store) and back.
- * - accept.ts (+ accept-mirror.ts, validate*.ts): accepting a write — schema checks, the
- *   optimistic mirror update, outbox rows and audit entries in one transaction.
+ * - accept.ts (+ accept-apply.ts, accept-mirror.ts, validate*.ts): accepting a write — schema
+ *   checks, the optimistic mirror update, outbox rows and audit entries in one transaction.
  * The writer service (one per base, advisory lock) wires these to src/store and src/airtable:
  * - writer.ts: the Service (lock, rounds, tasks); writer-round.ts: plan, send, apply, recover;
  *   writer-apply.ts: transitions + mirror + feed + audit in one transaction; writer-send.ts:
