@@ -107,7 +107,9 @@ function measure(metrics: ApiMetrics): MiddlewareHandler<ApiEnv> {
     const handler = matchedRoutes(c).findLast((r) => r.method !== 'ALL')
     const route = handler?.path ?? 'unmatched'
     metrics.requests.inc({ method: c.req.method, route, status: String(c.res.status) })
-    if (route.startsWith('/v0/')) {
+    // Writes wait for Airtable: timing them as reads would hide the mirror's latency.
+    const read = c.req.method === 'GET' || route.endsWith('/listRecords')
+    if (route.startsWith('/v0/') && read) {
       metrics.readLatency.observe({ route }, (performance.now() - startMs) / 1000)
     }
   }

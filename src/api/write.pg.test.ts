@@ -12,6 +12,7 @@ import { newId, type BaseSchema } from '../protocol/index.ts'
 import {
   appendChanges,
   deleteRecords,
+  getMutations,
   getRecord,
   latestSeq,
   listPendingMutations,
@@ -427,6 +428,36 @@ for (const backend of testBackends()) {
       expect(res.status).toBe(202)
       expect(await res.json()).toMatchObject({ mutations: [{ recordId: BOB, state: 'queued' }] })
       await settleAll(db)
+    })
+
+    test('Idempotency-Key: a timed-out 202 is not an answer; the replay waits for the same mutations', async () => {
+      const slow = apiFixture(db, {
+        getSchema: () => SCHEMA_W,
+        policies: (schema) => createPolicyEngine({ policies: POLICIES, schema }),
+        writes: { waitTimeoutMs: 100, pollIntervalMs: 20 },
+      })
+      const request = (): Promise<Response> =>
+        Promise.resolve(
+          slow.app.request(`${M}/${BOB}`, {
+            method: 'PATCH',
+            headers: {
+              authorization: `Bearer ${service}`,
+              'content-type': 'application/json',
+              'idempotency-key': 'k-timeout',
+            },
+            body: JSON.stringify({ fields: { Name: 'Bobby' } }),
+          }),
+        )
+      const first = await request()
+      expect(first.status).toBe(202)
+      const [queued] = ((await first.json()) as { mutations: { id: string }[] }).mutations
+      const depth = (await outboxStats(db, BASE_ID)).depth
+      const replay = await withWriter(db, request())
+      expect(replay.status).toBe(200)
+      expect(await replay.json()).toMatchObject({ id: BOB, fields: { Name: 'Bobby' } })
+      const [settled] = await getMutations(db, [queued?.id ?? ''])
+      expect(settled?.state).toBe('committed')
+      expect(depth).toBe(1)
     })
 
     test("GET /v1/mutations/{id}: only the caller's own, unless admin or service", async () => {
