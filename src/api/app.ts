@@ -1,6 +1,7 @@
 /**
  * The API: Airtable's read endpoints under `/v0`, served from the mirror with the caller's
- * policy applied, and operations endpoints (`/healthz`, `/v1/status`, `/metrics`). A Hono app:
+ * policy applied, and operations endpoints (`/healthz`, `/v1/status`, `/metrics`; admin-only
+ * `/v1/conflicts`, `/v1/audit`, `/v1/outbox`). A Hono app:
  * the server mounts `app.fetch`; tests call `app.request()`.
  *
  * Order of middleware: path normalisation (trailing slash), request metrics, then per route
@@ -23,7 +24,10 @@ import { getRoutes } from './v0/get.ts'
 import { listRoutes } from './v0/list.ts'
 import { metaRoutes } from './v0/meta.ts'
 import { writeRoutes } from './v0/write.ts'
+import { auditRoutes } from './v1/audit.ts'
+import { conflictRoutes } from './v1/conflicts.ts'
 import { metricsRoutes } from './v1/metrics.ts'
+import { outboxRoutes } from './v1/outbox.ts'
 import { mutationRoutes } from './v1/mutations.ts'
 import { statusRoutes } from './v1/status.ts'
 import { webhookRoutes } from './v1/webhooks.ts'
@@ -82,6 +86,9 @@ export function createApi(input: ApiOptions): ApiApp {
   app.route('/v0', writeRoutes(ctx))
   app.route('/v1', statusRoutes(ctx))
   app.route('/v1', mutationRoutes(ctx))
+  app.route('/v1', conflictRoutes(ctx))
+  app.route('/v1', auditRoutes(ctx))
+  app.route('/v1', outboxRoutes(ctx))
   if (options.events !== undefined) app.route('/v1', eventsRoutes(options.events))
   app.route('/', metricsRoutes(ctx))
   app.notFound((c) => c.json(NOT_FOUND_BODY, 404))

@@ -56,6 +56,20 @@ export function requireService(): MiddlewareHandler<ApiEnv> {
   }
 }
 
+/** Only the service key and admins pass (conflicts, audit, outbox). */
+export function requireAdmin(): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    const principal = c.get('principal')
+    if (principal.kind !== 'service' && principal.role !== 'admin') {
+      throw new ApiError({
+        type: 'INVALID_PERMISSIONS',
+        message: 'You are not permitted to perform this operation',
+      })
+    }
+    await next()
+  }
+}
+
 /** The rate-limit key of a principal. */
 export function limitKey(principal: Principal): string {
   return principal.kind === 'service' ? 'service' : `user:${principal.sub}`

@@ -3,8 +3,11 @@
  * process entry that feeds it argv and env.
  */
 import { UsageError, type Command, type CommandIo } from './command.ts'
+import { auditCommand } from './commands/audit.ts'
 import { codegenCommand } from './commands/codegen.ts'
+import { conflictsCommand } from './commands/conflicts.ts'
 import { emulatorCommand } from './commands/emulator.ts'
+import { outboxCommand } from './commands/outbox.ts'
 import { pullCommand } from './commands/pull.ts'
 import { serveCommand } from './commands/serve.ts'
 import { startCommand } from './commands/start.ts'
@@ -18,6 +21,9 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   pull: pullCommand,
   start: startCommand,
   status: statusCommand,
+  outbox: outboxCommand,
+  conflicts: conflictsCommand,
+  audit: auditCommand,
 }
 
 /** Writes to the process's stdout/stderr. */

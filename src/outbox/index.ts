@@ -17,6 +17,7 @@
  *   writer-apply.ts: transitions + mirror + feed + audit in one transaction; writer-send.ts:
  *   requests and batched reads; writer-conflicts.ts, writer-reconcile.ts: the two stages.
  * - resolve-held.ts: settling a held (`manual`) conflict.
+ * - operator.ts: an operator re-queues or drops a failed mutation.
  */
 export {
   InvalidTransitionError,
@@ -120,3 +121,4 @@ export {
   type HeldConflictOutcome,
   type HeldConflictResolution,
 } from './resolve-held.ts'
+export { applyOperatorAction, type OperatorAction, type OperatorOutcome } from './operator.ts'

@@ -30,6 +30,14 @@ export const serverConfigSchema = z.object({
   baseId: z.string().regex(/^app[A-Za-z0-9]{14}$/, 'an Airtable base ID (app + 14 characters)'),
   /** `DATABASE_URL`: a PostgreSQL server; PGlite in `dataDir` when absent. */
   databaseUrl: z.string().min(1).optional(),
+  /**
+   * `AIRSYNC_DB_SCHEMA`: the PostgreSQL schema holding airsync's tables (created when missing;
+   * instances sharing a mirror name the same one). Ignored by PGlite. @default the search_path
+   */
+  databaseSchema: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, 'a lower-case schema name')
+    .optional(),
   /** `AIRSYNC_DATA_DIR`: PGlite's folder and the dev secrets. @default './.airsync/' */
   dataDir: z.string().min(1).default('./.airsync/'),
   /** `PORT` / `--port`; 0 picks a free port. @default 8787 */
@@ -51,6 +59,11 @@ export const serverConfigSchema = z.object({
    */
   airtableRatePerSecond: z.coerce.number().positive().default(4.5),
   /**
+   * `AIRSYNC_AIRTABLE_TIMEOUT_MS`: how long a request to Airtable may take before it is given up
+   * (a write then has an unknown outcome and is reconciled). @default 30_000
+   */
+  airtableTimeoutMs: z.coerce.number().int().positive().default(30_000),
+  /**
    * `AIRSYNC_RESYNC_INTERVAL_MS`: full resync period; 0 = only at start. How often a resync is
    * worth its cost with webhooks in place is not settled [?], hence configurable. @default 0
    */
@@ -67,6 +80,11 @@ export const serverConfigSchema = z.object({
    * an older one gets a `reset` event. @default 86_400_000 (24 h)
    */
   feedRetentionMs: z.coerce.number().int().positive().default(86_400_000),
+  /**
+   * `AIRSYNC_AUDIT_RETENTION_MS`: how long the audit log keeps entries; 0 keeps them forever.
+   * @default 7_776_000_000 (90 days)
+   */
+  auditRetentionMs: z.coerce.number().int().min(0).default(7_776_000_000),
   /** `AIRSYNC_EVENTS_HEARTBEAT_MS`: heartbeat comment period of `/v1/events`. @default 15_000 */
   eventsHeartbeatMs: z.coerce.number().int().positive().default(15_000),
   /** `AIRSYNC_EVENTS_MAX_STREAMS_PER_USER`: open `/v1/events` streams per user. @default 5 */

@@ -34,6 +34,7 @@ import {
 } from '../outbox/index.ts'
 import { loadBaseSchema, openStore, type Db } from '../store/index.ts'
 import type { ServerConfig, ServerConfigExtras } from './config.ts'
+import { createAuditRetentionService } from './audit-retention.ts'
 import { createFeedRetentionService } from './feed-retention.ts'
 import { ingestOptions, logIngestEvent } from './ingest.ts'
 import { createSyncMetrics, type SyncMetrics } from './metrics.ts'
@@ -89,6 +90,7 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
     options.db ??
     (await openStore({
       ...(options.databaseUrl !== undefined && { databaseUrl: options.databaseUrl }),
+      ...(options.databaseSchema !== undefined && { schema: options.databaseSchema }),
       dataDir: options.dataDir,
     }))
   const { baseId } = options
@@ -104,6 +106,7 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
     token: options.airtableAccessToken,
     apiUrl: options.airtableApiUrl,
     limiter,
+    timeoutMs: options.airtableTimeoutMs,
     onRequest: (event) => metrics.onRequest(event),
   })
   const authenticator = createAuthenticator({
@@ -203,6 +206,11 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
     retentionMs: options.feedRetentionMs,
     logger,
   })
+  const auditRetention = createAuditRetentionService({
+    db,
+    retentionMs: options.auditRetentionMs,
+    logger,
+  })
   // The API serves /v0 from the mirror and /healthz, /v1/status, /metrics from these providers.
   const app: Hono = new Hono()
   app.route(
@@ -251,8 +259,8 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
       await ingest?.webhookChecked
       await sync.run()
     })().catch((error: unknown) => logger.error({ err: error }, 'sync stopped'))
-    streamRuns = Promise.all([events.run(), retention.run()]).catch((error: unknown) =>
-      logger.error({ err: error }, 'change stream stopped'),
+    streamRuns = Promise.all([events.run(), retention.run(), auditRetention.run()]).catch(
+      (error: unknown) => logger.error({ err: error }, 'change stream stopped'),
     )
     logger.info({ url: listener.url, baseId, ready }, 'airsync listening')
     return listener.url
@@ -266,7 +274,7 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
       await ingestRun
       await sync.stop()
       await syncRun
-      await Promise.all([events.stop(), retention.stop()])
+      await Promise.all([events.stop(), retention.stop(), auditRetention.stop()])
       await streamRuns
       await listener?.close()
       if (ownsDb) await db.close()

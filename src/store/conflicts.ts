@@ -74,16 +74,29 @@ export async function getConflict(db: Db, id: string): Promise<StoredConflict | 
   return rows[0] === undefined ? undefined : conflictOf(rows[0])
 }
 
-/** A base's conflicts, newest first, optionally only those with a status or of one record. */
+/** A base's conflicts, newest first, optionally only those with a status, of a table or a record. */
 export async function listConflicts(
   db: Db,
-  options: { baseId: string; status?: ConflictStatus; recordId?: string; limit?: number },
+  options: {
+    baseId: string
+    status?: ConflictStatus
+    tableId?: string
+    recordId?: string
+    limit?: number
+  },
 ): Promise<StoredConflict[]> {
   const rows = await db.query<ConflictRow>(
     `select * from conflicts
      where base_id = $1 and ($2::text is null or status = $2) and ($3::text is null or record_id = $3)
+       and ($5::text is null or table_id = $5)
      order by created_at desc, id limit $4`,
-    [options.baseId, options.status ?? null, options.recordId ?? null, options.limit ?? 100],
+    [
+      options.baseId,
+      options.status ?? null,
+      options.recordId ?? null,
+      options.limit ?? 100,
+      options.tableId ?? null,
+    ],
   )
   return rows.map(conflictOf)
 }

@@ -98,6 +98,7 @@ export {
   listPendingMutations,
   listOpenMutations,
   listHeldMutations,
+  listFailedMutations,
   findCreatesByTempIds,
   reassignRecordId,
   committedCreateRecordIds,

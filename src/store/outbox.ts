@@ -234,6 +234,23 @@ export function updateMutation(db: Db, mutationId: string, patch: MutationPatch)
   )
 }
 
+/**
+ * A base's failed mutations (`airsync outbox`, `GET /v1/outbox`), newest first. Dropped ones are
+ * stored as `failed` too (src/outbox store-mapping.ts) and are left out: an operator settled them.
+ */
+export async function listFailedMutations(
+  db: Db,
+  options: { baseId: string; limit: number },
+): Promise<StoredMutation[]> {
+  const rows = await db.query<MutationRow>(
+    `select * from outbox
+     where base_id = $1 and state = 'failed' and coalesce(last_error->>'type', '') <> 'DROPPED'
+     order by position desc limit $2`,
+    [options.baseId, options.limit],
+  )
+  return rows.map(mutationOf)
+}
+
 /** What `airsync outbox` shows for a base. */
 export interface OutboxStats {
   /** Mutations queued or sending. */

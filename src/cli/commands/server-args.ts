@@ -23,6 +23,7 @@ export const ENV_NAMES = {
   airtableAccessToken: 'AIRTABLE_ACCESS_TOKEN',
   baseId: 'AIRTABLE_BASE_ID',
   databaseUrl: 'DATABASE_URL',
+  databaseSchema: 'AIRSYNC_DB_SCHEMA',
   dataDir: 'AIRSYNC_DATA_DIR',
   port: 'PORT',
   host: 'HOST',
@@ -30,6 +31,8 @@ export const ENV_NAMES = {
   jwtSecret: 'AIRSYNC_JWT_SECRET',
   jwksUrl: 'AIRSYNC_JWKS_URL',
   airtableRatePerSecond: 'AIRSYNC_RATE_LIMIT',
+  airtableTimeoutMs: 'AIRSYNC_AIRTABLE_TIMEOUT_MS',
+  auditRetentionMs: 'AIRSYNC_AUDIT_RETENTION_MS',
   resyncIntervalMs: 'AIRSYNC_RESYNC_INTERVAL_MS',
   logLevel: 'AIRSYNC_LOG_LEVEL',
   operationsAccess: 'AIRSYNC_OPERATIONS_ACCESS',
@@ -54,6 +57,7 @@ export const ENV_USAGE = `Environment:
   AIRTABLE_ACCESS_TOKEN   personal access token (required)
   AIRTABLE_BASE_ID        the base to mirror (required)
   DATABASE_URL            PostgreSQL server; PGlite in AIRSYNC_DATA_DIR when unset
+  AIRSYNC_DB_SCHEMA       PostgreSQL schema of airsync's tables (default the search_path)
   AIRSYNC_DATA_DIR        data folder (default ./.airsync/)
   PORT, HOST              where to listen (default 8787, 127.0.0.1)
   AIRSYNC_SERVICE_KEY     bearer key with full access (required by serve, ≥ 16 characters)
@@ -61,6 +65,8 @@ export const ENV_USAGE = `Environment:
   AIRSYNC_JWKS_URL        JWKS of user JWTs (e.g. Supabase)
   AIRSYNC_POLICIES_FILE   policy document (JSON); default: Presence's for its base, else admin-only
   AIRSYNC_RATE_LIMIT      requests/s per base sent to Airtable (default 4.5, under the 5/s limit)
+  AIRSYNC_AIRTABLE_TIMEOUT_MS  give up an Airtable request after this long (default 30000)
+  AIRSYNC_AUDIT_RETENTION_MS  audit log retention, 0 = forever (default 90 days)
   AIRSYNC_OUTBOX_WRITER   on|off: send the outbox to Airtable (default on; one writer per base)
   AIRSYNC_MERGE_FIELDS    JSON {"Table": ["Field"]}: creates of these tables go through upsert
   AIRSYNC_RESYNC_INTERVAL_MS  full resync period, 0 = at start only (default 0)
