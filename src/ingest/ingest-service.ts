@@ -38,6 +38,8 @@ export interface IngestServiceOptions {
   webhookRefreshMarginMs?: number
   /** Quiet time before a changed table's views are listed again, ms. @default 1000 */
   viewRefreshDebounceMs?: number
+  /** Least time between two refreshes of one table's views, ms. @default 10000 */
+  viewRefreshMinIntervalMs?: number
   /** How often a standby instance tries to take over ingestion, ms. @default 5000 */
   lockRetryMs?: number
   /** First delay after a failure, ms; doubles per failure. @default 1000 */
@@ -98,6 +100,9 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
     getSchema: () => schema,
     ...(options.viewRefreshDebounceMs !== undefined && {
       debounceMs: options.viewRefreshDebounceMs,
+    }),
+    ...(options.viewRefreshMinIntervalMs !== undefined && {
+      minIntervalMs: options.viewRefreshMinIntervalMs,
     }),
     onError: (error) => options.onEvent?.({ type: 'error', during: 'reconcile', error }),
   })

@@ -5,7 +5,9 @@
  *
  * Invariants:
  * - Debounced per table: a burst of changes refreshes each view once, `debounceMs` after the last
- *   mark. A mark during a refresh schedules one more afterwards, so the last change is covered.
+ *   mark, and refreshes of a table start at least `minIntervalMs` apart (listing a big table's
+ *   views costs a request per 100 records each). A mark during a refresh schedules one more
+ *   afterwards, so the last change is covered.
  * - Refreshes of one table never overlap; a failed refresh is retried at the next mark.
  */
 import type { AirtableClient } from '../airtable/index.ts'
@@ -22,6 +24,8 @@ export interface ViewRefresherOptions {
   getSchema: () => BaseSchema | undefined
   /** Quiet time after the last mark before a table's views are listed, ms. @default 1000 */
   debounceMs?: number
+  /** Least time between the starts of two refreshes of one table, ms. @default 10000 */
+  minIntervalMs?: number
   /** Told about failed refreshes (retried at the next mark). */
   onError?: (error: unknown, tableId: string) => void
   /** Told after each table's views were stored. */
@@ -41,13 +45,17 @@ export interface ViewRefresher extends AsyncDisposable {
 /** Creates the refresher; it does nothing until a table is marked stale. */
 export function createViewRefresher(options: ViewRefresherOptions): ViewRefresher {
   const debounceMs = options.debounceMs ?? 1000
+  const minIntervalMs = options.minIntervalMs ?? 10_000
+  const lastStarted = new Map<string, number>()
   const timers = new Map<string, NodeJS.Timeout>()
   const running = new Map<string, Promise<void>>()
   const again = new Set<string>()
   const controller = new AbortController()
 
-  function schedule(tableId: string, delayMs: number): void {
+  function schedule(tableId: string, debounce: number): void {
     clearTimeout(timers.get(tableId))
+    const since = Date.now() - (lastStarted.get(tableId) ?? Number.NEGATIVE_INFINITY)
+    const delayMs = Math.max(debounce, minIntervalMs - since)
     timers.set(
       tableId,
       setTimeout(() => {
@@ -63,6 +71,7 @@ export function createViewRefresher(options: ViewRefresherOptions): ViewRefreshe
       again.add(tableId)
       return
     }
+    lastStarted.set(tableId, Date.now())
     const work = refresh(tableId).finally(() => {
       running.delete(tableId)
       if (again.delete(tableId)) schedule(tableId, debounceMs)

@@ -127,6 +127,7 @@ export function shopIngest(
     retryDelayMs: 20,
     maxRetryDelayMs: 100,
     viewRefreshDebounceMs: 10,
+    viewRefreshMinIntervalMs: 0,
     lockRetryMs: 50,
     ...options,
   })

@@ -10,6 +10,7 @@ import {
   getBaseSyncState,
   latestSeq,
   loadBaseSchema,
+  loadViewOrder,
   readChangesAfter,
   type ChangeEntry,
 } from '../store/index.ts'
@@ -98,15 +99,36 @@ for (const backend of testBackends()) {
         (r) => r.fields['Name'] === 'Bo',
       )
       await uiEdit(running, 'Customers', { action: 'delete', records: [bo!.id] })
+      await uiEdit(running, 'Orders', {
+        action: 'create',
+        records: [{ fields: { Ref: 'C-2', Total: 50, Status: 'Open' } }],
+      })
 
       await expectMirrorEqualsUpstream(db, client, [customers!.id, orders!.id])
+      // The Orders view order follows (refreshed after the ingested changes).
+      const openView = orders!.views.find((v) => v.name === 'Open')!
+      const listed = await ordersApi.all({ view: openView.id })
+      expect(listed.map((r) => r.fields['Ref'])).toEqual(['B-1', 'C-2', 'A-2'])
+      await expect
+        .poll(
+          async () =>
+            (
+              await loadViewOrder(db, {
+                baseId: SHOP_BASE_ID,
+                tableId: orders!.id,
+                viewId: openView.id,
+              })
+            )?.recordIds,
+        )
+        .toEqual(listed.map((r) => r.id))
       const feed = await entriesAfter(db, since)
       expect(new Set(feed.map((e) => e.source))).toEqual(new Set(['poll']))
       // The created order appears first, then its updates, in the order they were made.
       const mine = feed.filter((e) => e.recordId === created!.id)
       expect(mine[0]?.kind).toBe('created')
       expect(mine.at(-1)?.after?.[field(orders!, 'Status')]).toBe('Shipped')
-      expect(feed.at(-1)).toMatchObject({ kind: 'deleted', recordId: bo!.id })
+      expect(feed.at(-2)).toMatchObject({ kind: 'deleted', recordId: bo!.id })
+      expect(feed.at(-1)).toMatchObject({ kind: 'created', source: 'poll' })
       const seqs = feed.map((e) => e.seq)
       expect(seqs).toEqual([...seqs].sort((a, b) => a - b))
       // A lookup of Ada's email followed the UI edit into the order (a computed change).
