@@ -265,6 +265,14 @@ for (const backend of testBackends()) {
       expect((await refused(res, before)).type).toBe(type)
     })
 
+    test('an unknown table is 403 before the body is read, as Airtable', async () => {
+      const res = await send('POST', `/v0/${BASE_ID}/Nope`, { body: { records: 'x' } })
+      expect(res.status).toBe(403)
+      expect((await res.json()) as unknown).toMatchObject({
+        error: { type: 'INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND' },
+      })
+    })
+
     test('a member: other rows, read-only and hidden fields are refused; nothing queued', async () => {
       const before = await snapshot()
       const other = await send('PATCH', `${M}/${BOB}`, {

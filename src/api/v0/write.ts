@@ -48,32 +48,37 @@ export function writeRoutes(ctx: ApiContext): Hono<ApiEnv> {
     pollIntervalMs: ctx.options.writes?.pollIntervalMs ?? 1000,
     onError: (error) => ctx.options.logger.warn({ err: error }, 'write waiter check failed'),
   })
-  const handle = (c: Context<ApiEnv>, body: WriteBody): Promise<Response> =>
+  // The table is resolved before the body is read, as Airtable (a bad table is 403 first).
+  const handle = (c: Context<ApiEnv>, body: () => Promise<WriteBody>): Promise<Response> =>
     handleWrite({ ctx, waiter, c, body })
 
-  app.post('/:baseId/:table', async (c) => handle(c, parseCreateBody(await readJson(c))))
+  app.post('/:baseId/:table', (c) => handle(c, async () => parseCreateBody(await readJson(c))))
   for (const [method, verb] of [
     ['patch', 'update'],
     ['put', 'replace'],
   ] as const) {
-    app[method]('/:baseId/:table', async (c) =>
-      handle(c, parseBatchUpdateBody(await readJson(c), verb)),
+    app[method]('/:baseId/:table', (c) =>
+      handle(c, async () => parseBatchUpdateBody(await readJson(c), verb)),
     )
-    app[method]('/:baseId/:table/:recordId', async (c) =>
-      handle(c, parseSingleUpdateBody(await readJson(c), { id: c.req.param('recordId'), verb })),
+    app[method]('/:baseId/:table/:recordId', (c) =>
+      handle(c, async () =>
+        parseSingleUpdateBody(await readJson(c), { id: c.req.param('recordId'), verb }),
+      ),
     )
   }
-  app.delete('/:baseId/:table', async (c) =>
-    handle(c, parseDeleteQuery(new URL(c.req.url).searchParams)),
+  app.delete('/:baseId/:table', (c) =>
+    handle(c, () => Promise.resolve(parseDeleteQuery(new URL(c.req.url).searchParams))),
   )
-  app.delete('/:baseId/:table/:recordId', async (c) =>
-    handle(c, {
-      verb: 'delete',
-      kind: 'single',
-      records: [{ id: c.req.param('recordId') }],
-      typecast: false,
-      returnFieldsByFieldId: false,
-    }),
+  app.delete('/:baseId/:table/:recordId', (c) =>
+    handle(c, () =>
+      Promise.resolve({
+        verb: 'delete',
+        kind: 'single',
+        records: [{ id: c.req.param('recordId') }],
+        typecast: false,
+        returnFieldsByFieldId: false,
+      }),
+    ),
   )
   return app
 }
@@ -85,14 +90,18 @@ interface WriteCall {
   body: WriteBody
 }
 
-async function handleWrite(call: WriteCall): Promise<Response> {
-  const { ctx, c, body } = call
+async function handleWrite(
+  request: Omit<WriteCall, 'body'> & { body: () => Promise<WriteBody> },
+): Promise<Response> {
+  const { ctx, c } = request
   const principal = c.get('principal')
   const target = writeTarget(ctx, {
     principal,
     baseId: c.req.param('baseId') ?? '',
     table: c.req.param('table') ?? '',
   })
+  const body = await request.body()
+  const call: WriteCall = { ...request, body }
   const key = idempotencyKeyOf(c)
   const idempotency =
     key === undefined
