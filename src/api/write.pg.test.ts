@@ -268,7 +268,7 @@ for (const backend of testBackends()) {
     test('an unknown table is 403 before the body is read, as Airtable', async () => {
       const res = await send('POST', `/v0/${BASE_ID}/Nope`, { body: { records: 'x' } })
       expect(res.status).toBe(403)
-      expect((await res.json()) as unknown).toMatchObject({
+      expect(await res.json()).toMatchObject({
         error: { type: 'INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND' },
       })
     })
