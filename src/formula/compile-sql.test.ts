@@ -1,6 +1,13 @@
 import { describe, expect, test } from 'vitest'
 import { checkFormula } from './check.ts'
-import { compileFilter, type CompiledFilter } from './compile-sql.ts'
+import {
+  compileFilter,
+  COMPILED_FUNCTIONS,
+  JS_ONLY_FUNCTIONS,
+  type CompiledFilter,
+} from './compile-sql.ts'
+import { FUNCTIONS } from './functions/index.ts'
+import { toPostgresRegex } from './sql/regex.ts'
 import type { SqlField } from './sql/types.ts'
 
 const FIELDS: Record<string, SqlField> = {
@@ -9,6 +16,7 @@ const FIELDS: Record<string, SqlField> = {
   Done: { id: 'fldDone', type: 'checkbox' },
   Tags: { id: 'fldTags', type: 'multipleSelects' },
   Link: { id: 'fldLink', type: 'multipleRecordLinks' },
+  At: { id: 'fldAt', type: 'dateTime' },
 }
 const resolver = { field: (name: string) => FIELDS[name] }
 const NOW_MS = Date.UTC(2024, 2, 15, 12, 30)
@@ -51,7 +59,13 @@ describe('compileFilter', () => {
 
   test.each([
     ['{Link} = "x"', 'js'],
-    ['REGEX_MATCH({Name}, "a+")', 'js'],
+    ['REGEX_MATCH({Name}, "a+")', 'sql'],
+    ['REGEX_MATCH({Name}, "(?i)a+")', 'js'],
+    ['REGEX_MATCH({Name}, "\\\\bword")', 'js'],
+    ['CEILING({Num})', 'js'],
+    ['MOD({Num}, 3) = 1', 'partial'],
+    ['DATEADD({At}, 1, "months")', 'js'],
+    ['IS_SAME({At}, NOW(), "months")', 'partial'],
     ['AND({Num} > 1, {Link})', 'partial'],
     ['AND({Num} > 1, {Name} = "a\u0000b")', 'partial'],
     ['{Num} & "" = "12"', 'sql'],
@@ -77,5 +91,47 @@ describe('compileFilter', () => {
     if (compiled.kind !== 'sql') return
     expect(compiled.where.text).not.toContain('DROP')
     expect(compiled.where.params).toContain("'; DROP TABLE records; -- $1")
+  })
+
+  test('every function of the evaluator compiles or is documented as JS-only, not both', () => {
+    const compiled = new Set(COMPILED_FUNCTIONS)
+    for (const name of FUNCTIONS.keys()) {
+      expect({ name, covered: compiled.has(name) !== JS_ONLY_FUNCTIONS.has(name) }).toEqual({
+        name,
+        covered: true,
+      })
+    }
+    expect([...JS_ONLY_FUNCTIONS.keys()].filter((name) => !FUNCTIONS.has(name))).toEqual([])
+  })
+
+  test('a date read several times is parsed once per row, and the SQL stays small', () => {
+    const compiled = compile('AND(WEEKDAY({At}) = 0, HOUR({At}) < 12, MINUTE({At}) != 30)')
+    expect(compiled.kind).toBe('partial')
+    if (compiled.kind !== 'partial') return
+    expect(compiled.where.text.match(/airsync_iso_ms/g)).toHaveLength(3) // one per conjunct
+    expect(compiled.where.text.length).toBeLessThan(2500)
+    // Only rows whose date text the SQL could not read need the JS residual.
+    expect(compiled.recheck?.text).toMatch(/airsync_iso_ms/)
+  })
+
+  test.each([
+    ['a.b', 'a[^\\n\\r\\u2028\\u2029]b'],
+    ['^\\d{2,3}$', '^[0-9]{2,3}$'],
+    ['x+?y', 'x+y'],
+    ['[a-c\\s]', `[a-c${'\\u0009'}`],
+    ['(Red|Blue)', '(Red|Blue)'],
+    ['a\\.b', 'a\\.b'],
+    ['(?i)a', undefined],
+    ['(?=a)', undefined],
+    ['\\1', undefined],
+    ['é', undefined],
+    ['[z-a]', undefined],
+    ['a**', undefined],
+    ['a{300}', undefined],
+    ['(a', undefined],
+  ])('REGEX_MATCH pattern %j → %j', (pattern, expected) => {
+    const got = toPostgresRegex(pattern)
+    if (expected === undefined) expect(got).toBeUndefined()
+    else expect(got?.startsWith(expected)).toBe(true)
   })
 })

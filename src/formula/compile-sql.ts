@@ -12,7 +12,8 @@
  *   `airsync_*` support functions (sql/support.ts, installed by the store's migration 0002), so
  *   the SQL grows with the formula, not with how often a value is reused.
  *
- * Coverage: see COMPILED_FUNCTIONS (sql/functions.ts, sql/dates.ts) and sql/fields.ts.
+ * Coverage: COMPILED_FUNCTIONS (sql/functions.ts, numeric.ts, dates.ts, regex.ts) and field types
+ * (sql/fields.ts); what stays in JS and why: JS_ONLY_FUNCTIONS (sql/js-only.ts).
  */
 import type { Node } from './ast.ts'
 import { Bindings } from './sql/bindings.ts'
@@ -29,6 +30,7 @@ import {
 export type { SqlFragment } from './sql/fragment.ts'
 export type { CompileSqlOptions, SqlField, SqlSchemaResolver, SqlType } from './sql/types.ts'
 export { COMPILED_FUNCTIONS } from './sql/functions.ts'
+export { JS_ONLY_FUNCTIONS } from './sql/js-only.ts'
 
 /**
  * A compiled filter. `sql`: `where` selects exactly the matching rows. `partial`: `where` is a

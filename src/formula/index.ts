@@ -60,6 +60,7 @@ export { cellToFormulaValue, formulaValueToCell } from './cells.ts'
 export {
   compileFilter,
   COMPILED_FUNCTIONS,
+  JS_ONLY_FUNCTIONS,
   type CompiledFilter,
   type CompileSqlOptions,
   type SqlField,

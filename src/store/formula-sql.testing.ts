@@ -319,6 +319,25 @@ const FORMATS = [
   '""',
 ]
 const WEEK_STARTS = ['"monday"', '"Sunday "', '""', '"friday"']
+/** Patterns inside and outside the SQL-compiled regex subset (sql/regex.ts). */
+const PATTERNS = [
+  '^a',
+  'b$',
+  'a.b',
+  '[0-9]+',
+  '\\d{2,}',
+  '^[A-Z][a-z]*$',
+  '(Red|Blue)',
+  'x?y*?',
+  '\\s',
+  '\\W',
+  '[^a-c]',
+  '\\.',
+  '😀',
+  '(?i)abc',
+  '^.$',
+  '[\\w-]+@',
+]
 
 /** Formula text from a small grammar over the table's fields, literals and functions. */
 export const formulaArb: fc.Arbitrary<string> = fc.letrec<{ expr: string }>((tie) => ({
@@ -348,6 +367,9 @@ export const formulaArb: fc.Arbitrary<string> = fc.letrec<{ expr: string }>((tie
       .tuple(tie('expr'), fc.constantFrom(...FORMATS))
       .map(([a, f]) => `DATETIME_FORMAT(${a}, ${f})`),
     fc.tuple(tie('expr'), fc.constantFrom(...WEEK_STARTS)).map(([a, w]) => `WEEKDAY(${a}, ${w})`),
+    fc
+      .tuple(tie('expr'), fc.constantFrom(...PATTERNS), fc.boolean())
+      .map(([a, p, d]) => `REGEX_MATCH(${a}, ${quote(p, d)})`),
     fc
       .tuple(tie('expr'), fc.array(tie('expr'), { minLength: 2, maxLength: 5 }))
       .map(([s, rest]) => `SWITCH(${s}, ${rest.join(', ')})`),

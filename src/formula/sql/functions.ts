@@ -10,6 +10,7 @@ import { ASTRAL, JS_WHITESPACE_CHARS, nan, toNumber, toText, truthy } from './co
 import { dateFunction, DATE_FUNCTION_NAMES } from './dates.ts'
 import { NUMERIC_COMPILERS } from './numeric.ts'
 import { binaryExpr } from './operators.ts'
+import { toPostgresRegex } from './regex.ts'
 import { unsupported, type CompileContext, type Expr, type SqlType } from './types.ts'
 
 /** Compiles a subexpression (the compiler's entry point, passed in to avoid an import cycle). */
@@ -64,12 +65,23 @@ function text(sql: string, es: readonly Expr[], extraUnsure?: string): Expr {
   return { type: 'text', sql, err: flags.err, unsure: anyOf(flags.unsure, extraUnsure) }
 }
 
-/** IF's result type when the branches differ only by a blank. */
+/**
+ * IF's result type when the branches differ only by a blank, or are a boolean and a number
+ * (booleans act as 1 and 0 everywhere a value goes: `=`, `&`, arithmetic, truthiness).
+ */
 function branchType(a: Expr, b: Expr): SqlType {
   if (a.type === b.type) return a.type
   if (a.type === 'blank') return b.type
   if (b.type === 'blank') return a.type
+  const types = new Set([a.type, b.type])
+  if (types.size === 2 && types.has('bool') && types.has('number')) return 'number'
   return unsupported('IF branches of different types')
+}
+
+/** A branch's SQL as the result type. */
+function branchValue(params: SqlParams, x: Expr, type: SqlType): string {
+  if (x.type === 'blank') return blankOf(type)
+  return x.type === 'bool' && type === 'number' ? toNumber(params, x).sql : x.sql
 }
 
 const compileIf: FunctionCompiler = (args, compile, ctx) => {
@@ -80,7 +92,7 @@ const compileIf: FunctionCompiler = (args, compile, ctx) => {
   const otherwise = e === undefined ? { type: 'blank' as const, sql: 'NULL' } : compile(e)
   const type = branchType(then, otherwise)
   const test = truthy(ctx.params, cond)
-  const value = (x: Expr): string => (x.type === 'blank' ? blankOf(type) : x.sql)
+  const value = (x: Expr): string => branchValue(ctx.params, x, type)
   const errWhen = (x: Expr): string => (x.err === undefined ? 'false' : `COALESCE(${x.err}, false)`)
   const err =
     cond.err === undefined && then.err === undefined && otherwise.err === undefined
@@ -115,7 +127,7 @@ const compileSwitch: FunctionCompiler = (args, compile, { params }) => {
     (t, e) => branchType({ type: t, sql: '' }, e),
     'blank',
   )
-  const value = (x: Expr): string => (x.type === 'blank' ? blankOf(type) : x.sql)
+  const value = (x: Expr): string => branchValue(params, x, type)
   const errWhen = (x: Expr): string => (x.err === undefined ? 'false' : `COALESCE(${x.err}, false)`)
   const whens = arms.map((arm) => `WHEN ${arm.same.sql} THEN ${value(arm.result)}`)
   const errs = arms.map(
@@ -320,6 +332,17 @@ const COMPILERS: ReadonlyMap<string, FunctionCompiler> = new Map<string, Functio
           : toText(params, compile(args[1]))
       if (list.type !== 'list') return text(toText(params, list).sql, [list, separator])
       return text(`airsync_join(${list.sql}, ${separator.sql})`, [list, separator])
+    },
+  ],
+  [
+    'REGEX_MATCH',
+    (args, compile, { params }) => {
+      const pattern = args[1]
+      if (pattern?.kind !== 'string') return unsupported('a computed pattern')
+      const regex = toPostgresRegex(pattern.value)
+      if (regex === undefined) return unsupported('a pattern outside the shared subset')
+      const [s] = texts(args.slice(0, 1), compile, params) as [Expr]
+      return bool(`(${s.sql} ~ ${params.text(regex)})`, [s])
     },
   ],
   ...NUMERIC_COMPILERS,

@@ -75,14 +75,18 @@ language sql immutable parallel safe
 as $$ select coalesce(jsonb_typeof(c) <> 'array' or jsonb_path_exists(c, '${NON_STRING_ITEM}'),
   false) $$;
 
+-- A list's items as text[] go through a one-column row type: jsonb_populate_record converts a
+-- JSON array to an array column in C, several times faster than a per-row subquery.
+do $$ begin
+  create type airsync_text_list as (items text[]);
+exception when duplicate_object then null;
+end $$;
+
 -- A list's items joined with sep ('' for NULL), in array order.
 create or replace function airsync_join(l jsonb, sep text) returns text
-language plpgsql immutable parallel safe as $$
-begin
-  if l is null then return ''; end if;
-  return coalesce((select string_agg(e.value, sep order by e.n)
-    from jsonb_array_elements_text(l) with ordinality as e(value, n)), '');
-end $$;
+language sql immutable parallel safe
+as $$ select coalesce(array_to_string((jsonb_populate_record(null::airsync_text_list,
+  jsonb_build_object('items', l))).items, sep), '') $$;
 `
 
 const NUMBERS = /* sql */ `
