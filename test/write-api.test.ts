@@ -6,10 +6,7 @@
  * (done-means 3: refusals queue nothing); a batch above Airtable's 10 is split.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import type { AirtableClient } from '../src/airtable/index.ts'
-import { createOutboxWriter, type OutboxWriter } from '../src/outbox/index.ts'
-import { loadBaseSchema, outboxStats, type Db } from '../src/store/index.ts'
-import type { BaseSchema } from '../src/protocol/index.ts'
+import { outboxStats } from '../src/store/index.ts'
 import { airtableJsBase } from './run-read-query.ts'
 import { DEMO_MEMBER_EMAIL, startStack, type Stack } from './stack.ts'
 
@@ -20,8 +17,6 @@ interface Raw {
 }
 
 let stack: Stack
-let writer: OutboxWriter | undefined
-let running: Promise<void> | undefined
 let me: Raw
 let otherMember: Raw
 let host: Raw
@@ -53,29 +48,14 @@ const send = (
 
 beforeAll(async () => {
   stack = await startStack()
-  // Until the server runs the writer itself, the test does; with both, the lock elects one.
-  const server: { db: Db; airtable: AirtableClient; writer?: unknown } = stack.server
-  if (server.writer === undefined) {
-    const { db } = server
-    let schema: BaseSchema | undefined = (await loadBaseSchema(db, stack.baseId))?.schema
-    writer = createOutboxWriter({
-      db,
-      airtable: server.airtable,
-      baseId: stack.baseId,
-      getSchema: () => schema,
-      pollIntervalMs: 100,
-    })
-    running = writer.run()
-    schema ??= (await loadBaseSchema(db, stack.baseId))?.schema
-  }
+  // The server runs the outbox writer (config `outboxWriter`, on by default).
+  expect(stack.server.writer).toBeDefined()
   const members = await upstream(MEMBERS)
   me = members.find((r) => r.fields['Email'] === DEMO_MEMBER_EMAIL) ?? fail('no demo member')
   otherMember = members.find((r) => r.id !== me.id) ?? fail('no other member')
   host = (await upstream('Hosts Registry'))[0] ?? fail('no host')
 }, 180_000)
 afterAll(async () => {
-  await writer?.stop()
-  await running
   await stack.close()
 })
 
