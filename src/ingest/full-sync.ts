@@ -8,6 +8,7 @@
 import type { AirtableClient, Priority } from '../airtable/index.ts'
 import type { BaseSchema, Table } from '../protocol/index.ts'
 import {
+  analyzeRecords,
   countRecords,
   deleteRecordsExcept,
   saveBaseSchema,
@@ -138,6 +139,7 @@ export async function runFullSync(options: FullSyncOptions): Promise<FullSyncRes
     }
   })
   const recordsDurationMs = now() - started
+  if (phase1.length > 0) await analyzeRecords(db)
   await forEachLimited(phase1, options.tableConcurrency, async ({ table, startedMs, records }) => {
     try {
       const views = options.views === false ? 0 : await syncViews({ ...common, table })

@@ -21,7 +21,7 @@ import {
 } from '../store/index.ts'
 import { planRound, type PlannedRequest } from './batch.ts'
 import { coalesce, recordKeyOf, type CoalescedMutation } from './coalesce.ts'
-import { failureAction, type OutboxRetryPolicy } from './failure.ts'
+import { failureAction, isGoneFor, type OutboxRetryPolicy } from './failure.ts'
 import type { MutationAction, MutationError } from './mutation.ts'
 import { lifecycleOf } from './store-mapping.ts'
 import {
@@ -45,6 +45,8 @@ export interface RoundContext {
   random: () => number
   /** Open mutations loaded per round. */
   loadLimit: number
+  /** After records of a table landed in Airtable. */
+  onTableWritten: (tableId: string) => void
 }
 
 /** The next round's work. */
@@ -210,6 +212,7 @@ export async function executeRequest(
       await applyOutcome(tx, ctx, { outcome, request, attempts, rows: job.rows, reverts })
     }
   })
+  if (outcomes.some((o) => o.ok)) ctx.onTableWritten(request.tableId)
 }
 
 type Reverts = ReadonlyMap<string, Awaited<ReturnType<typeof fetchRecords>>> | 'unknown'
@@ -255,7 +258,8 @@ async function applyOutcome(
   const { entry } = outcome
   const afterPosition = lastPositionOf(job.rows, entry)
   const atMs = ctx.send.clock.now()
-  const alreadyGone = !outcome.ok && entry.op === 'delete' && outcome.error.status === 404
+  const alreadyGone =
+    !outcome.ok && entry.op === 'delete' && isGoneFor(outcome.error, entry.recordId)
   if (outcome.ok || alreadyGone) {
     const record = outcome.ok ? outcome.record : undefined
     const recordId = record?.id ?? entry.recordId ?? ''

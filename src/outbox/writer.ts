@@ -55,6 +55,11 @@ export interface OutboxWriterOptions {
   conflictPolicies?: ConflictPolicyDocument
   /** @default DEFAULT_OUTBOX_RETRY_POLICY */
   retry?: Partial<OutboxRetryPolicy>
+  /**
+   * Called after a request's records landed in a table (e.g. to refresh that table's view
+   * orders, which only Airtable can compute). @default none
+   */
+  onTableWritten?: (tableId: string) => void
   /** Requests (and reconciliations) in flight at most. @default 8 */
   maxInFlight?: number
   /** Write requests allowed to wait in the limiter for a slot. @default 2 */
@@ -121,6 +126,7 @@ export function createOutboxWriter(options: OutboxWriterOptions): OutboxWriter {
       retry: options.retry ?? {},
       random: options.random ?? Math.random,
       loadLimit: options.loadLimit ?? 1_000,
+      onTableWritten: options.onTableWritten ?? (() => undefined),
     }
   }
 

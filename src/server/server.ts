@@ -187,6 +187,8 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
           getSchema: () => schema,
           mergeFields: options.mergeFields,
           retry: { maxAttempts: options.outboxMaxAttempts },
+          // Only Airtable knows a view's filter and sort: re-list the views of written tables.
+          onTableWritten: (tableId) => ingest?.markViewsStale(tableId),
           ...(baseId === PRESENCE_BASE_ID && { conflictPolicies: PRESENCE_CONFLICT_POLICIES }),
         })
   const status = (): Promise<StatusReport> =>

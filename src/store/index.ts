@@ -42,6 +42,7 @@ export {
   listRecordIds,
   loadTableRecords,
   countRecords,
+  analyzeRecords,
   type MirrorRecord,
   type RecordInput,
   type TableRef,

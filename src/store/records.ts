@@ -329,3 +329,12 @@ function merge(into: WriteResult, from: WriteResult): void {
   into.deleted.push(...from.deleted)
   into.lastSeq = from.lastSeq ?? into.lastSeq
 }
+
+/**
+ * Refreshes the planner's statistics of the records table. PGlite has no autovacuum, and after a
+ * bulk load without statistics a filtered page is planned badly (measured 150–600 ms instead of
+ * 10–30 ms on 100k rows); call it after a full sync.
+ */
+export async function analyzeRecords(db: Db): Promise<void> {
+  await db.query('analyze records')
+}
