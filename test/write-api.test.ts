@@ -171,3 +171,24 @@ test('upsert: one record matched and updated, one created, as Airtable reports t
   expect(body.createdRecords).toEqual([body.records[1]?.id])
   expect(body.records[0]?.fields['Message Body']).toBe('Updated by upsert')
 })
+
+test('a member marks joining their own session, and may not touch its payment', async () => {
+  const sessions = await upstream('Presence Operations')
+  const mine = sessions.find((r) =>
+    (r.fields['Member Email'] as unknown[] | undefined)?.includes(DEMO_MEMBER_EMAIL),
+  )
+  const path = `/${mine?.id ?? fail('no session of the demo member')}`
+  const joined = await send('PATCH', 'Presence Operations', {
+    token: stack.tokens.member,
+    path,
+    body: { fields: { 'Member Joined': true } },
+  })
+  expect(joined.status).toBe(200)
+  expect(((await joined.json()) as Raw).fields['Member Joined']).toBe(true)
+  const paid = await send('PATCH', 'Presence Operations', {
+    token: stack.tokens.member,
+    path,
+    body: { fields: { 'Payment Status': 'Paid' } },
+  })
+  expect(paid.status).toBe(403)
+})
