@@ -132,7 +132,8 @@ async function handleWrite(
     return c.json(result.response as object, result.statusCode as WriteReply['status'])
   }
   const reply = await replyTo(call, { target, result, async: prefersAsync(c) })
-  if (idempotency !== undefined && reply.final) {
+  // Only the first request of a key records its answer; a replay in flight only reports.
+  if (idempotency !== undefined && reply.final && result.kind === 'accepted') {
     await saveIdempotentResponse(ctx.options.db, {
       ...idempotency,
       statusCode: reply.status,
