@@ -2,10 +2,12 @@
  * Writes under the caller's policy (src/policy/write-check.ts), the same policy as reads:
  * - a table the caller may neither read nor write is 403 INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND,
  *   exactly like a table that does not exist;
- * - a field the caller may neither read nor write is UNKNOWN_FIELD_NAME (422), exactly like a field
- *   that does not exist (visibility.ts: a hidden field behaves as if absent — so a member writing
- *   `Stripe Customer ID` learns nothing about it); a field they may read but not write is 403
- *   INVALID_PERMISSIONS with Airtable's message (`Verification Status`);
+ * - a field that exists but the caller may not write is 403 INVALID_PERMISSIONS, as issue 4 asks
+ *   ("a member's write to … a forbidden field is refused (403)"): with Airtable's message naming
+ *   the field when they may read it (`Verification Status`), with the generic message when it is
+ *   hidden from them (`Stripe Customer ID`), so the refusal never names a field they cannot see.
+ *   (Reads treat hidden fields as absent; a writer names the field, so a 403 tells them only that
+ *   it exists.) A field that does not exist is 422 UNKNOWN_FIELD_NAME;
  * - row rules run on the record before (update, delete) and after (create, update) the write,
  *   links seen as their primary text and lookups over new links recomputed (accept.ts); a refusal
  *   is 403 INVALID_PERMISSIONS and nothing is queued (the check runs inside the accepting
@@ -34,8 +36,10 @@ export interface WriteTarget {
   schema: BaseSchema
   table: Table
   access: TableAccess
-  /** Whether the caller may know of a field (read or write it). */
+  /** Whether validation accepts the field name: every field of the table (see the header). */
   isKnown: (field: Field) => boolean
+  /** Whether the caller may see a field (read or write it); refusals name only these. */
+  isVisible: (field: Field) => boolean
 }
 
 /** Resolves `baseId` + table for a writer (see the module header for the 403s). */
@@ -52,9 +56,9 @@ export function writeTarget(
     throw modelNotFound()
   }
   const { readableFieldIds: readable, writableFieldIds: writable } = access
-  const isKnown = (field: Field): boolean =>
+  const isVisible = (field: Field): boolean =>
     readable === 'all' || writable === 'all' || readable.has(field.id) || writable.has(field.id)
-  return { schema, table, access, isKnown }
+  return { schema, table, access, isKnown: () => true, isVisible }
 }
 
 /** The `authorize` port of acceptWrites for this caller. */
@@ -75,8 +79,8 @@ export function authorizer(
       })
     }
     for (const check of checks) {
-      // A hidden field named by a PUT's clearing must not be revealed by the refusal's message.
-      if (check.fieldIdsWritten.some((id) => !isKnownId(target, id))) {
+      // A hidden field (written, or cleared by a PUT) must not be named by the refusal's message.
+      if (check.fieldIdsWritten.some((id) => !isVisibleId(target, id))) {
         throw new PolicyError({ type: 'INVALID_PERMISSIONS', message: NOT_PERMITTED_MESSAGE })
       }
       const decision = decideWrite(
@@ -94,9 +98,9 @@ export function authorizer(
   }
 }
 
-function isKnownId(target: WriteTarget, fieldId: string): boolean {
+function isVisibleId(target: WriteTarget, fieldId: string): boolean {
   const field = target.table.fields.find((f) => f.id === fieldId)
-  return field !== undefined && target.isKnown(field)
+  return field !== undefined && target.isVisible(field)
 }
 
 function formulaRecord(
