@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { expect, test } from 'vitest'
 import { AirtableError, AirtableNetworkError, AirtableTimeoutError } from '../airtable/index.ts'
 import type { RequestKind } from './batch.ts'
-import { failureAction } from './failure.ts'
+import { failureAction, isGoneFor } from './failure.ts'
 import { canApply, initialLifecycle, reduce, type MutationLifecycle } from './mutation.ts'
 
 const AT = 1_000_000
@@ -71,4 +71,22 @@ test('property: the action always applies to a sending mutation; retries are in 
       },
     ),
   )
+})
+
+test('a delete whose record is gone is done; the rest of its refused batch goes again', () => {
+  const gone = new AirtableError({
+    type: 'ROW_DOES_NOT_EXIST',
+    message: 'Record ID recAAAAAAAAAAAAAA does not exist in this table',
+    status: 422,
+  })
+  expect(isGoneFor(gone, 'recAAAAAAAAAAAAAA')).toBe(true)
+  expect(isGoneFor(gone, 'recBBBBBBBBBBBBBB')).toBe(false)
+  expect(isGoneFor(invalid, 'recAAAAAAAAAAAAAA')).toBe(false)
+  expect(
+    failureAction({ error: gone, kind: 'delete', attempts: 9, atMs: AT, random: () => 0.5 }),
+  ).toMatchObject({ type: 'retry', nextAttemptAtMs: AT })
+  // An update of a missing record is refused for good.
+  expect(
+    failureAction({ error: gone, kind: 'update', attempts: 1, atMs: AT, random: () => 0.5 }),
+  ).toMatchObject({ type: 'fail' })
 })

@@ -9,7 +9,9 @@
  *   since giving up on a create that did land would report a lie.
  * - Otherwise `retry` with exponential backoff and full jitter, until `maxAttempts`, then `fail`.
  *   PATCH, PUT, delete and upsert are repeated as they are: sending them twice leaves the same
- *   record (a repeated delete answers 404, which the shell treats as done).
+ *   record. A repeated delete finds its record gone — Airtable answers 422 ROW_DOES_NOT_EXIST
+ *   naming it (or 404) — which the shell treats as done ({@link isGoneFor}); Airtable refuses
+ *   such a batch as a whole, so the batch's other deletes were not applied and go again at once.
  */
 import { classifyError, mayHaveBeenApplied, type AirtableError } from '../airtable/index.ts'
 import type { RequestKind } from './batch.ts'
@@ -53,11 +55,31 @@ export function mutationErrorOf(error: AirtableError): MutationError {
   return { type: error.type, message: error.message, status: error.status }
 }
 
+/** The record a ROW_DOES_NOT_EXIST error names (`Record ID rec… does not exist…`), if any. */
+export function missingRecordIdOf(error: AirtableError): string | undefined {
+  if (error.type !== 'ROW_DOES_NOT_EXIST') return undefined
+  return /Record ID (rec[A-Za-z0-9]{14})\b/.exec(error.message)?.[1]
+}
+
+/**
+ * True when a failed delete of `recordId` means the record is already gone: 404, or Airtable's
+ * 422 ROW_DOES_NOT_EXIST naming it (a retried delete whose first attempt landed, e.g. after a
+ * 5xx that came after the commit, or a record ops deleted). The delete is then done.
+ */
+export function isGoneFor(error: AirtableError, recordId: string | undefined): boolean {
+  return error.status === 404 || (recordId !== undefined && missingRecordIdOf(error) === recordId)
+}
+
 /** The lifecycle action for a mutation whose request failed. Pure. */
 export function failureAction(input: FailureInput): MutationAction {
   const policy = { ...DEFAULT_OUTBOX_RETRY_POLICY, ...input.policy }
   const error = mutationErrorOf(input.error)
   const latency = input.latencyMs === undefined ? {} : { latencyMs: input.latencyMs }
+  // A batch delete naming a missing record is refused whole: this one was not applied (the
+  // missing one is done, see isGoneFor), so it goes again at once.
+  if (input.kind === 'delete' && missingRecordIdOf(input.error) !== undefined) {
+    return { type: 'retry', error, nextAttemptAtMs: input.atMs, ...latency }
+  }
   const kind = classifyError(input.error)
   if (kind === 'fatal') return { type: 'fail', error, atMs: input.atMs, ...latency }
   if (kind === 'rateLimited') {
