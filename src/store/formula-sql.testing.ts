@@ -305,7 +305,18 @@ const BINARY_FUNCTIONS = [
   'IS_SAME',
   'ARRAYJOIN',
 ]
-const VARIADIC_FUNCTIONS = ['AND', 'OR', 'XOR', 'CONCATENATE', 'SUM', 'MAX', 'MIN']
+const VARIADIC_FUNCTIONS = [
+  'AND',
+  'OR',
+  'XOR',
+  'CONCATENATE',
+  'SUM',
+  'MAX',
+  'MIN',
+  'COUNT',
+  'COUNTA',
+  'AVERAGE',
+]
 const UNITS = ['"days"', '"hours"', '"ms"', '"s"', '"weeks"', '"minutes"', '"months"', '"bogus"']
 const UNITS_OF_IS_SAME = [...UNITS, '"year"', '"quarter"', '"d"']
 const FORMATS = [
@@ -367,6 +378,7 @@ export const formulaArb: fc.Arbitrary<string> = fc.letrec<{ expr: string }>((tie
       .tuple(tie('expr'), fc.constantFrom(...FORMATS))
       .map(([a, f]) => `DATETIME_FORMAT(${a}, ${f})`),
     fc.tuple(tie('expr'), fc.constantFrom(...WEEK_STARTS)).map(([a, w]) => `WEEKDAY(${a}, ${w})`),
+    fc.tuple(tie('expr'), tie('expr'), tie('expr')).map(([a, b, c]) => `MID(${a}, ${b}, ${c})`),
     fc
       .tuple(tie('expr'), fc.constantFrom(...PATTERNS), fc.boolean())
       .map(([a, p, d]) => `REGEX_MATCH(${a}, ${quote(p, d)})`),

@@ -204,7 +204,9 @@ const isSame: DateCompiler = (args, compile, ctx) => {
   const same = unit === undefined ? 'false' : `${bucket(a.ms, unit)} = ${bucket(b.ms, unit)}`
   return {
     type: 'bool',
-    sql: `COALESCE(${inRange} AND ${same}, false)`,
+    // CASE, not AND: Postgres may evaluate AND's operands in any order, and the day number
+    // cast raises outside the range.
+    sql: `COALESCE(CASE WHEN ${inRange} THEN ${same} END, false)`,
     err: anyOf(a.err, b.err, unit === undefined ? 'true' : undefined),
     unsure: anyOf(a.unsure, b.unsure, `NOT COALESCE(${inRange}, true)`),
   }

@@ -8,6 +8,8 @@ import { FUNCTIONS } from '../functions/index.ts'
 import { anyOf, type SqlParams } from './fragment.ts'
 import { ASTRAL, JS_WHITESPACE_CHARS, nan, toNumber, toText, truthy } from './coerce.ts'
 import { dateFunction, DATE_FUNCTION_NAMES } from './dates.ts'
+import { AGGREGATE_COMPILERS } from './aggregates.ts'
+import { compileMid } from './mid.ts'
 import { NUMERIC_COMPILERS } from './numeric.ts'
 import { binaryExpr } from './operators.ts'
 import { toPostgresRegex } from './regex.ts'
@@ -345,7 +347,9 @@ const COMPILERS: ReadonlyMap<string, FunctionCompiler> = new Map<string, Functio
       return bool(`(${s.sql} ~ ${params.text(regex)})`, [s])
     },
   ],
+  ['MID', compileMid],
   ...NUMERIC_COMPILERS,
+  ...AGGREGATE_COMPILERS,
 ])
 
 function caseMap(fn: 'lower' | 'upper'): FunctionCompiler {

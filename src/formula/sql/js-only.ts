@@ -5,7 +5,6 @@
  * or formats, patterns outside the shared regex subset, calendar units…); see each compiler.
  */
 export const JS_ONLY_FUNCTIONS: ReadonlyMap<string, string> = new Map([
-  ['MID', 'slices by UTF-16 units; not yet compiled (LEFT/RIGHT show the way)'],
   ['REPT', 'not yet compiled; the text length cap (MAX_TEXT_LENGTH) must be reproduced'],
   ['REPLACE', 'slices by UTF-16 units; not yet compiled'],
   ['VALUE', 'currency and percent cleaning rules; not yet compiled'],
@@ -14,9 +13,6 @@ export const JS_ONLY_FUNCTIONS: ReadonlyMap<string, string> = new Map([
   ['LOG', 'libm results differ in the last bit between platforms'],
   ['CEILING', "12-digit tidying needs the double's exact decimal expansion"],
   ['FLOOR', "12-digit tidying needs the double's exact decimal expansion"],
-  ['AVERAGE', 'flattens and skips non-numeric items; not yet compiled'],
-  ['COUNT', 'flattens arrays of any item type; not yet compiled'],
-  ['COUNTA', 'flattens arrays of any item type; not yet compiled'],
   ['COUNTALL', 'a blank multi-select and an empty lookup count differently'],
   ['DATETIME_PARSE', 'moment-style format parsing (dayjs customParseFormat)'],
   ['WEEKNUM', "moment's locale week rules"],
