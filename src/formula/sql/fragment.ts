@@ -87,9 +87,9 @@ export function joinFragments(fragments: readonly SqlFragment[], separator: stri
   return { text: texts.join(separator), params }
 }
 
-/** `a OR b OR …` over the present parts; undefined when none is present. */
+/** `a OR b OR …` over the present, distinct parts; undefined when none is present. */
 export function anyOf(...parts: readonly (string | undefined)[]): string | undefined {
-  const present = parts.filter((p): p is string => p !== undefined)
+  const present = [...new Set(parts.filter((p): p is string => p !== undefined))]
   if (present.length === 0) return undefined
   return present.length === 1 ? present[0] : `(${present.join(' OR ')})`
 }
