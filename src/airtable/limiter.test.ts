@@ -182,3 +182,31 @@ describe('RateLimiter', () => {
     expect(grants.map((g) => g.grantedMs)).toEqual([0, 20, 40, 100, 200])
   })
 })
+
+describe('RateLimiter with a sliding window per base', () => {
+  test('≤ 5 grants in any 1.05-s window, and 50 requests take ~10 windows (4.76/s), not 11 s', async () => {
+    const limiter = new RateLimiter({ baseWindow: { requests: 5, windowMs: 1050 } })
+    const arrivals = Array.from({ length: 50 }, () => ({
+      atMs: 0,
+      priority: 'write' as const,
+      baseId: 'appA',
+    }))
+    const grants = await run(limiter, arrivals)
+    const times = grants.map((g) => g.grantedMs)
+    expect(grants).toHaveLength(50)
+    expect(maxInAnySecond(times)).toBeLessThanOrEqual(5)
+    for (const t of times) {
+      expect(times.filter((u) => u >= t && u < t + 1050).length).toBeLessThanOrEqual(5)
+    }
+    // The last five go from 9 × 1050 ms (20 ms apart: the token's 50/s): a bucket at 4.5/s
+    // would need ~10.9 s.
+    expect(Math.max(...times)).toBe(9 * 1050 + 4 * 20)
+  })
+
+  test('a 429 pauses the base in window mode too', async () => {
+    const limiter = new RateLimiter({ baseWindow: { requests: 5, windowMs: 1050 } })
+    limiter.pause('appA', 30_000)
+    const grants = await run(limiter, [{ atMs: 0, priority: 'write', baseId: 'appA' }])
+    expect(grants[0]?.grantedMs).toBe(30_000)
+  })
+})
