@@ -6,3 +6,12 @@ export * from './webhooks.ts'
 export * from './list-params.ts'
 export * from './events.ts'
 export * from './mutations.ts'
+export type {
+  PresenceTables,
+  MembersRegistryFields,
+  HostsRegistryFields,
+  PresenceOperationsFields,
+  TemplatesFields,
+  HelpDeskPromptsFields,
+  LikesFields,
+} from './presence.generated.ts'
