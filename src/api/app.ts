@@ -13,7 +13,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { matchedRoutes } from 'hono/route'
 import { getPath } from 'hono/utils/url'
 import { DEFAULT_MESSAGES, errorBody } from '../protocol/index.ts'
-import { authenticate, limitRequests, requireService } from './auth-middleware.ts'
+import { authenticate, limitRequests, requireAdmin, requireService } from './auth-middleware.ts'
 import { currentPolicies, type ApiContext, type ApiEnv } from './context.ts'
 import { NOT_FOUND_BODY, toErrorReply } from './errors.ts'
 import { createApiMetrics, type ApiMetrics } from './metrics.ts'
@@ -32,6 +32,7 @@ import { mutationRoutes } from './v1/mutations.ts'
 import { statusRoutes } from './v1/status.ts'
 import { webhookRoutes } from './v1/webhooks.ts'
 import { EVENTS_PATH, eventsRoutes } from './v1/events.ts'
+import { devSignInRoutes } from './v1/dev-sign-in.ts'
 
 /** The API's Hono app. */
 export type ApiApp = Hono<ApiEnv>
@@ -74,11 +75,14 @@ export function createApi(input: ApiOptions): ApiApp {
   app.get('/healthz', (c) => c.json({ ok: true }))
   // Airtable's pings carry no token: they prove themselves with a MAC, checked by the route.
   app.route('/v1/webhooks', webhookRoutes(ctx))
+  // Development only: how the browser gets a demo token, so before authentication.
+  if (options.devSignIn !== undefined) app.route('/v1/dev', devSignInRoutes(options.devSignIn))
   app.use('/v0/*', auth, rate, limitBody)
   app.use('/v1/*', auth, rate, limitBody)
   if (options.operationsAccess === 'service') {
     app.use('/metrics', auth, requireService())
-    app.use('/v1/status', requireService())
+    // Admins (the ops team in the PWA's /admin page) read the sync status too.
+    app.use('/v1/status', requireAdmin())
   }
   app.route('/v0/meta', metaRoutes(ctx))
   app.route('/v0', listRoutes(ctx))

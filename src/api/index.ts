@@ -16,3 +16,4 @@ export {
   type EventHubStats,
   type OpenStreamRequest,
 } from './v1/events-hub.ts'
+export { DEV_SIGN_IN_ROLES, type DevSignInOptions, type DevSignInRole } from './v1/dev-sign-in.ts'

@@ -15,6 +15,7 @@ import type { CommentCountMode } from './render.ts'
 import type { StatusReport } from './v1/status.ts'
 import type { WebhookPingHandler } from './v1/webhooks.ts'
 import type { EventHub } from './v1/events-hub.ts'
+import type { DevSignInOptions } from './v1/dev-sign-in.ts'
 
 /**
  * A read sent straight to Airtable (`consistency=strong`). The API asks for fields by ID in V1
@@ -75,6 +76,8 @@ export interface ApiOptions {
   events?: EventHub
   /** The write endpoints (v0/write.ts). */
   writes?: ApiWriteOptions
+  /** Serves `POST /v1/dev/sign-in` (demo tokens; development only). @default off */
+  devSignIn?: DevSignInOptions
 }
 
 /** How writes wait for Airtable (v0/write.ts). */

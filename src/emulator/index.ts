@@ -13,6 +13,8 @@ export { FAULT_HEADER } from './middleware.ts'
 export { DEFAULT_UI_USER, type UiEdit } from './routes/control.ts'
 export { EmulatedBase, EmulatorError, type BaseTransaction } from './state/index.ts'
 export {
+  DEMO_HOST_EMAIL,
+  DEMO_MEMBER_EMAIL,
   EMPTY_BASE_ID,
   loadSeed,
   loadSeedBases,

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import type { PolicyDocumentInput } from '../policy/index.ts'
+import type { DevUsers } from './dev-sign-in.ts'
 
 /** Airtable's API root. */
 export const AIRTABLE_API_URL = 'https://api.airtable.com'
@@ -59,6 +60,13 @@ export const serverConfigSchema = z.object({
    */
   airtableRatePerSecond: z.coerce.number().positive().default(4.5),
   /**
+   * `AIRSYNC_RATE_WINDOW_MS`: when above 0, pace each base as Airtable counts it — at most 5
+   * requests in any window of this many ms — instead of the token bucket at
+   * `airtableRatePerSecond`. 1050 runs at 4.76/s with 50 ms of jitter room (bench/writes.bench.ts
+   * measures both). @default 0 (token bucket)
+   */
+  airtableRateWindowMs: z.coerce.number().int().min(0).default(0),
+  /**
    * `AIRSYNC_AIRTABLE_TIMEOUT_MS`: how long a request to Airtable may take before it is given up
    * (a write then has an unknown outcome and is reconciled). @default 30_000
    */
@@ -70,7 +78,7 @@ export const serverConfigSchema = z.object({
   resyncIntervalMs: z.coerce.number().int().min(0).default(0),
   /**
    * `AIRSYNC_OPERATIONS_ACCESS`: who may read `/v1/status` and `/metrics` (`/healthz` is always
-   * public). @default 'service' (the service key)
+   * public). @default 'service' (the service key; admins may read `/v1/status` too)
    */
   operationsAccess: z.enum(['service', 'public']).default('service'),
   /** `AIRSYNC_OFFSET_SECRET`: signs list offsets; instances sharing a mirror must share it. */
@@ -131,6 +139,19 @@ export const serverConfigSchema = z.object({
    * 7-day life (checked at each reconciliation). @default 345600000 (4 days)
    */
   webhookRefreshMarginMs: z.coerce.number().int().positive().default(345_600_000),
+  /**
+   * `AIRSYNC_DEV_SIGN_IN`: serve `POST /v1/dev/sign-in`, which hands anyone a token for the demo
+   * member, host or admin. For the embedded stack (`airsync start` turns it on); needs
+   * `jwtSecret`. Never on in production. @default false
+   */
+  devSignIn: z
+    .preprocess((value) => (value === 'on' ? true : value === 'off' ? false : value), z.boolean())
+    .default(false),
+  /**
+   * `AIRSYNC_WEB_DIR`: the built PWA served at `/`; 'off' serves none. @default the package's
+   * dist/web (a page saying how to build it when missing)
+   */
+  webDir: z.string().min(1).optional(),
   /** `AIRSYNC_LOG_LEVEL`. @default 'info' */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
@@ -147,4 +168,6 @@ export interface ServerConfigExtras {
    * policies for the Presence base; otherwise admin-only (the service key always has full access)
    */
   policies?: PolicyDocumentInput | undefined
+  /** The demo accounts of `devSignIn`. @default the Presence demo member, host and admin */
+  devUsers?: DevUsers | undefined
 }

@@ -24,3 +24,5 @@ export {
   type ProgressListener,
 } from '../ingest/index.ts'
 export { issueDevToken } from '../policy/index.ts'
+export { PRESENCE_DEV_USERS, type DevUsers } from './dev-sign-in.ts'
+export { DEFAULT_WEB_DIR } from './web.ts'

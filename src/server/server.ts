@@ -35,6 +35,7 @@ import {
 import { loadBaseSchema, openStore, type Db } from '../store/index.ts'
 import type { ServerConfig, ServerConfigExtras } from './config.ts'
 import { createAuditRetentionService } from './audit-retention.ts'
+import { devSignInOptions } from './dev-sign-in.ts'
 import { createFeedRetentionService } from './feed-retention.ts'
 import { ingestOptions, logIngestEvent } from './ingest.ts'
 import { createSyncMetrics, type SyncMetrics } from './metrics.ts'
@@ -42,6 +43,10 @@ import { listen, type Listener } from './node.ts'
 import { defaultPolicies, PRESENCE_BASE_ID } from './policies.ts'
 import { buildStatus, isBaseSynced, type StatusReport } from './status.ts'
 import { createStrongRead } from './strong-read.ts'
+import { DEFAULT_WEB_DIR, serveWeb } from './web.ts'
+
+/** Airtable's per-base limit: 5 requests in a moving second (airtable-api.md §3). */
+const AIRTABLE_REQUESTS_PER_WINDOW = 5
 
 /** Options of {@link createAirsyncServer}: the parsed config plus what the CLI read from files. */
 export interface AirsyncServerOptions extends ServerConfig, ServerConfigExtras {
@@ -84,6 +89,7 @@ export interface AirsyncServer extends AsyncDisposable {
 
 /** Builds the server: opens the store and wires everything; call `start()` to serve and sync. */
 export async function createAirsyncServer(options: AirsyncServerOptions): Promise<AirsyncServer> {
+  const devSignIn = devSignInOptions(options)
   const logger = options.logger ?? pino({ level: options.logLevel })
   const ownsDb = options.db === undefined
   const db =
@@ -94,7 +100,15 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
       dataDir: options.dataDir,
     }))
   const { baseId } = options
-  const limiter = new RateLimiter({ baseRatePerSecond: options.airtableRatePerSecond })
+  const limiter = new RateLimiter({
+    baseRatePerSecond: options.airtableRatePerSecond,
+    ...(options.airtableRateWindowMs > 0 && {
+      baseWindow: {
+        requests: AIRTABLE_REQUESTS_PER_WINDOW,
+        windowMs: options.airtableRateWindowMs,
+      },
+    }),
+  })
   let schema: BaseSchema | undefined = (await loadBaseSchema(db, baseId))?.schema
   const metrics = createSyncMetrics({
     db,
@@ -233,8 +247,11 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
       }),
       events,
       ...(options.offsetSecret !== undefined && { offsetSecret: options.offsetSecret }),
+      ...(devSignIn !== undefined && { devSignIn }),
     }),
   )
+  // The PWA at `/` (src/web, built into dist/web); API paths keep their JSON 404.
+  if (options.webDir !== 'off') serveWeb(app, { root: options.webDir ?? DEFAULT_WEB_DIR })
 
   let listener: Listener | undefined
   let syncRun: Promise<void> | undefined

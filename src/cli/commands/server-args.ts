@@ -31,6 +31,7 @@ export const ENV_NAMES = {
   jwtSecret: 'AIRSYNC_JWT_SECRET',
   jwksUrl: 'AIRSYNC_JWKS_URL',
   airtableRatePerSecond: 'AIRSYNC_RATE_LIMIT',
+  airtableRateWindowMs: 'AIRSYNC_RATE_WINDOW_MS',
   airtableTimeoutMs: 'AIRSYNC_AIRTABLE_TIMEOUT_MS',
   auditRetentionMs: 'AIRSYNC_AUDIT_RETENTION_MS',
   resyncIntervalMs: 'AIRSYNC_RESYNC_INTERVAL_MS',
@@ -49,6 +50,8 @@ export const ENV_NAMES = {
   eventsHeartbeatMs: 'AIRSYNC_EVENTS_HEARTBEAT_MS',
   eventsMaxStreamsPerUser: 'AIRSYNC_EVENTS_MAX_STREAMS_PER_USER',
   eventsMaxBufferedBytes: 'AIRSYNC_EVENTS_MAX_BUFFERED_BYTES',
+  devSignIn: 'AIRSYNC_DEV_SIGN_IN',
+  webDir: 'AIRSYNC_WEB_DIR',
 } as const satisfies Record<keyof ServerConfig, string>
 
 /** The env part of the usage texts. */
@@ -65,6 +68,8 @@ export const ENV_USAGE = `Environment:
   AIRSYNC_JWKS_URL        JWKS of user JWTs (e.g. Supabase)
   AIRSYNC_POLICIES_FILE   policy document (JSON); default: Presence's for its base, else admin-only
   AIRSYNC_RATE_LIMIT      requests/s per base sent to Airtable (default 4.5, under the 5/s limit)
+  AIRSYNC_RATE_WINDOW_MS  >0: at most 5 requests per base in any window of this many ms (e.g. 1050)
+                          instead of AIRSYNC_RATE_LIMIT's token bucket (default 0: bucket)
   AIRSYNC_AIRTABLE_TIMEOUT_MS  give up an Airtable request after this long (default 30000)
   AIRSYNC_AUDIT_RETENTION_MS  audit log retention, 0 = forever (default 90 days)
   AIRSYNC_OUTBOX_WRITER   on|off: send the outbox to Airtable (default on; one writer per base)
@@ -81,7 +86,9 @@ export const ENV_USAGE = `Environment:
   AIRSYNC_FEED_RETENTION_MS  change feed retention; older resume points get a reset (default 24 h)
   AIRSYNC_EVENTS_HEARTBEAT_MS  /v1/events heartbeat period (default 15000)
   AIRSYNC_EVENTS_MAX_STREAMS_PER_USER  open /v1/events streams per user (default 5)
-  AIRSYNC_EVENTS_MAX_BUFFERED_BYTES  unsent bytes before a slow stream is dropped (default 262144)`
+  AIRSYNC_EVENTS_MAX_BUFFERED_BYTES  unsent bytes before a slow stream is dropped (default 262144)
+  AIRSYNC_WEB_DIR         the built PWA served at / (default the package's dist/web; off: none)
+  AIRSYNC_DEV_SIGN_IN     on|off: POST /v1/dev/sign-in hands out demo tokens (default off; dev only)`
 
 /** Flags every server command accepts. */
 const FLAGS = {

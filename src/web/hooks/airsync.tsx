@@ -1,0 +1,81 @@
+/**
+ * The React adapter over the data client (STYLE.md habit 14): the one place that creates the
+ * client and the only React code that touches it. Pages use `useList`, `useSyncState`,
+ * `useSdkEvents` and `useClient`; each reads a snapshot with `useSyncExternalStore`, so a render
+ * never sees a torn state.
+ *
+ * Today the client is the stand-in (interim-client.ts) with the SDK's planned names; switching to
+ * `createAirsyncClient` from src/client is the `createClient` line below.
+ */
+import {
+  createContext,
+  useContext,
+  useEffect,
+  useMemo,
+  useSyncExternalStore,
+  type ReactNode,
+} from 'react'
+import type { PresenceTables } from '../../protocol/presence.generated.ts'
+import type { AuthSession } from './auth.ts'
+import { createInterimClient, type InterimClient } from './interim-client.ts'
+import type { ClientSnapshot, ListOptions, ListSnapshot, SdkEvent } from './types.ts'
+
+/** The Presence base the app talks to. */
+export const PRESENCE_BASE_ID = 'appPresenceDemo01'
+
+/** airsync's origin: the page's own (the server serves the app), unless built for another. */
+export const API_URL: string =
+  (import.meta.env['VITE_AIRSYNC_URL'] as string | undefined) ?? window.location.origin
+
+/** The client the pages use. */
+export type WebClient = InterimClient
+
+const ClientContext = createContext<WebClient | undefined>(undefined)
+
+/** Creates the client for a signed-in user and closes it when the user changes. */
+export function ClientProvider(props: { session: AuthSession; children: ReactNode }): ReactNode {
+  const { session } = props
+  const client = useMemo(
+    () =>
+      createInterimClient({ url: API_URL, baseId: PRESENCE_BASE_ID, getToken: session.getToken }),
+    [session],
+  )
+  useEffect(() => () => void client.close(), [client])
+  return <ClientContext.Provider value={client}>{props.children}</ClientContext.Provider>
+}
+
+/** The client (inside {@link ClientProvider}). */
+export function useClient(): WebClient {
+  const client = useContext(ClientContext)
+  if (client === undefined) throw new Error('useClient outside ClientProvider')
+  return client
+}
+
+/** A live list of a Presence table. */
+export function useList<K extends keyof PresenceTables>(
+  table: K,
+  options: ListOptions = {},
+): ListSnapshot<PresenceTables[K]> {
+  const client = useClient()
+  const key = JSON.stringify(options)
+  const watch = useMemo(() => client.watchList(table, options), [client, table, key])
+  return useSyncExternalStore(
+    (listener) => watch.subscribe(listener),
+    () => watch.getSnapshot(),
+  )
+}
+
+/** Online state, stream state and the count of changes waiting to sync. */
+export function useSyncState(): ClientSnapshot {
+  const client = useClient()
+  return useSyncExternalStore(
+    (listener) => client.subscribe(listener),
+    () => client.getSnapshot(),
+  )
+}
+
+/** Calls `listener` for each SDK event while mounted. */
+export function useSdkEvents(listener: (event: SdkEvent) => void): void {
+  const client = useClient()
+  useEffect(() => client.subscribe(listener), [client, listener])
+}
