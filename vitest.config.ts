@@ -21,6 +21,15 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          // Real Chromium (test/browser.ts); one browser at a time on a 2-core machine.
+          include: ['src/**/*.browser.test.ts', 'test/**/*.browser.test.ts'],
+          fileParallelism: false,
+        },
+      },
     ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
