@@ -1,11 +1,11 @@
 /**
- * The React adapter over the data client (STYLE.md habit 14): the one place that creates the
- * client and the only React code that touches it. Pages use `useList`, `useSyncState`,
- * `useSdkEvents` and `useClient`; each reads a snapshot with `useSyncExternalStore`, so a render
- * never sees a torn state.
+ * The React adapter over the SDK (STYLE.md habit 14): the one place that creates the client and
+ * the only React code that touches it. Pages use `useList`, `useSyncState`, `useSdkEvents` and
+ * `useClient`; each reads a snapshot with `useSyncExternalStore`, so a render never sees a torn
+ * state.
  *
- * Today the client is the stand-in (interim-client.ts) with the SDK's planned names; switching to
- * `createAirsyncClient` from src/client is the `createClient` line below.
+ * The client keeps its offline queue in IndexedDB (one queue per user, so a shared device never
+ * sends one user's writes with another's token) and lets one tab send it (Web Locks).
  */
 import {
   createContext,
@@ -15,9 +15,15 @@ import {
   useSyncExternalStore,
   type ReactNode,
 } from 'react'
+import {
+  browserOnlineSignal,
+  createAirsyncClient,
+  indexedDbStorage,
+  PRESENCE_TABLE_CONFIG,
+  type AirsyncClient,
+} from '../../client/index.ts'
 import type { PresenceTables } from '../../protocol/presence.generated.ts'
 import type { AuthSession } from './auth.ts'
-import { createInterimClient, type InterimClient } from './interim-client.ts'
 import type { ClientSnapshot, ListOptions, ListSnapshot, SdkEvent } from './types.ts'
 
 /** The Presence base the app talks to. */
@@ -28,7 +34,7 @@ export const API_URL: string =
   (import.meta.env['VITE_AIRSYNC_URL'] as string | undefined) ?? window.location.origin
 
 /** The client the pages use. */
-export type WebClient = InterimClient
+export type WebClient = AirsyncClient<PresenceTables>
 
 const ClientContext = createContext<WebClient | undefined>(undefined)
 
@@ -37,7 +43,16 @@ export function ClientProvider(props: { session: AuthSession; children: ReactNod
   const { session } = props
   const client = useMemo(
     () =>
-      createInterimClient({ url: API_URL, baseId: PRESENCE_BASE_ID, getToken: session.getToken }),
+      createAirsyncClient<PresenceTables>({
+        url: API_URL,
+        baseId: PRESENCE_BASE_ID,
+        getToken: session.getToken,
+        tables: PRESENCE_TABLE_CONFIG,
+        storage: indexedDbStorage({
+          name: `presence-queue:${PRESENCE_BASE_ID}:${session.sub || session.email}`,
+        }),
+        online: browserOnlineSignal(),
+      }),
     [session],
   )
   useEffect(() => () => void client.close(), [client])
@@ -54,10 +69,11 @@ export function useClient(): WebClient {
 /** A live list of a Presence table. */
 export function useList<K extends keyof PresenceTables>(
   table: K,
-  options: ListOptions = {},
+  options: ListOptions<PresenceTables[K]> = {},
 ): ListSnapshot<PresenceTables[K]> {
   const client = useClient()
   const key = JSON.stringify(options)
+  // `key` stands for `options`: callers pass a fresh object literal each render.
   const watch = useMemo(() => client.watchList(table, options), [client, table, key])
   return useSyncExternalStore(
     (listener) => watch.subscribe(listener),

@@ -4,7 +4,6 @@
  * host. The list is live: an edit in Airtable re-ranks it without a reload.
  */
 import { useState, type ReactNode } from 'react'
-import { toast } from 'sonner'
 import { Chips } from '../components/chips.tsx'
 import { ListState } from '../components/status.tsx'
 import { passesFilters, rankHosts, type HostFilters } from '../domain/matching.ts'
@@ -12,6 +11,7 @@ import { toMatchHost, toMatchPreferences } from '../domain/presence.ts'
 import { DAY_PARTS, LANGUAGES, PERSONALITY_TAGS } from '../domain/vocabulary.ts'
 import { useClient, useList } from '../hooks/airsync.tsx'
 import { useMyMember } from '../hooks/session.tsx'
+import { toastWhenSettled } from '../hooks/write-toast.ts'
 
 const NO_FILTERS: HostFilters = { languages: [], tags: [], dayParts: [] }
 
@@ -31,12 +31,10 @@ export function HostSelection(): ReactNode {
   const ranked = rankHosts(toMatchPreferences(me, filters), candidates)
   const like = (hostId: string, name: string): void => {
     if (me === undefined) return
-    client
-      .createRecord('Likes', { Member: [me.id], Host: [hostId], Direction: 'Member → Host' })
-      .then(
-        () => toast.success(`You liked ${name}`),
-        (e: unknown) => toast.error(e instanceof Error ? e.message : 'Could not like'),
-      )
+    toastWhenSettled(
+      client.createRecord('Likes', { Member: [me.id], Host: [hostId], Direction: 'Member → Host' }),
+      `You liked ${name}`,
+    )
   }
   return (
     <>

@@ -1,11 +1,11 @@
 /** /member-profile: the member's profile, viewed and edited (written through the outbox). */
 import { useState, type FormEvent, type ReactNode } from 'react'
-import { toast } from 'sonner'
 import { ListState } from '../components/status.tsx'
 import type { MemberRecord } from '../domain/presence.ts'
 import { LANGUAGES } from '../domain/vocabulary.ts'
 import { useClient } from '../hooks/airsync.tsx'
 import { useMyMember } from '../hooks/session.tsx'
+import { toastWhenSettled } from '../hooks/write-toast.ts'
 
 const TEXT_FIELDS = ['Full Name', 'Mobile Number', 'Country', 'Time Zone'] as const
 
@@ -39,10 +39,7 @@ export function MemberProfile(): ReactNode {
     )
     setEditing(undefined)
     if (Object.keys(changed).length === 0) return
-    client.updateRecord('Members Registry', me.id, changed).then(
-      () => toast.success('Profile saved'),
-      (e: unknown) => toast.error(e instanceof Error ? e.message : 'Could not save the profile'),
-    )
+    toastWhenSettled(client.updateRecord('Members Registry', me.id, changed), 'Profile saved')
   }
   return (
     <>

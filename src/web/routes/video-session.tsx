@@ -4,13 +4,13 @@
  * Status → Completed). The room itself is the session's Video Room URL.
  */
 import type { ReactNode } from 'react'
-import { toast } from 'sonner'
 import { useSearch } from 'wouter'
 import { SessionPrompt } from '../components/session-prompt.tsx'
 import { formatWhen, ListState } from '../components/status.tsx'
 import { first, splitSessions } from '../domain/presence.ts'
 import { useClient, useList } from '../hooks/airsync.tsx'
 import { useSession } from '../hooks/session.tsx'
+import { toastWhenSettled } from '../hooks/write-toast.ts'
 
 /** The video session page. */
 export function VideoSession(): ReactNode {
@@ -24,10 +24,7 @@ export function VideoSession(): ReactNode {
   const isHost = user.role === 'host'
   const write = (fields: Record<string, unknown>, done: string): void => {
     if (session === undefined) return
-    client.updateRecord('Presence Operations', session.id, fields).then(
-      () => toast.success(done),
-      (e: unknown) => toast.error(e instanceof Error ? e.message : 'Could not save'),
-    )
+    toastWhenSettled(client.updateRecord('Presence Operations', session.id, fields), done)
   }
   const f = session?.fields
   const joined = isHost ? f?.['Host Joined'] === true : f?.['Member Joined'] === true
