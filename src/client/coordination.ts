@@ -121,6 +121,7 @@ export type QueueMessage =
   | {
       kind: 'settled'
       writeId: string
+      table: string
       outcome: 'committed' | 'failed' | 'conflict'
       errorType?: string
       errorMessage?: string

@@ -9,7 +9,13 @@
  */
 import type { AirtableRecord, Fields, StreamEvent } from '../protocol/index.ts'
 import { QueryCache, type CacheEntry } from './cache.ts'
-import { openQueueChannel, sharedLock, soloLock, type TabLock } from './coordination.ts'
+import {
+  openQueueChannel,
+  sharedLock,
+  soloLock,
+  type QueueMessage,
+  type TabLock,
+} from './coordination.ts'
 import { buildClient } from './client-api.ts'
 import { AirsyncError } from './errors.ts'
 import { createHttp, type FetchLike } from './http.ts'
@@ -190,20 +196,30 @@ export function createAirsyncClient<TTables extends AnyTables = AnyTables>(
     },
     onChange: (change) => emit({ type: 'change', ...change }),
   })
+  /** A write settled by the tab holding the queue: its promise and the same event here. */
+  const settledElsewhere = (message: Extract<QueueMessage, { kind: 'settled' }>): void => {
+    const error =
+      message.outcome === 'committed'
+        ? undefined
+        : new AirsyncError({
+            type: message.errorType ?? 'SERVER_ERROR',
+            message: message.errorMessage ?? message.outcome,
+            status: message.errorStatus ?? 422,
+          })
+    settleLocal(message.writeId, error)
+    emit({
+      type: 'mutation',
+      outcome: message.outcome,
+      writeId: message.writeId,
+      table: message.table,
+      idMap: message.idMap ?? {},
+      ...(error !== undefined && { error }),
+    })
+  }
   const channel = storage.shared
     ? openQueueChannel(`${lockName}:changes`, (message) => {
         if (message.kind === 'changed') void queue.reload().then(() => queue.flush())
-        else
-          settleLocal(
-            message.writeId,
-            message.outcome === 'committed'
-              ? undefined
-              : new AirsyncError({
-                  type: message.errorType ?? 'SERVER_ERROR',
-                  message: message.errorMessage ?? message.outcome,
-                  status: message.errorStatus ?? 422,
-                }),
-          )
+        else settledElsewhere(message)
       })
     : undefined
   const settleLocal = (
@@ -229,6 +245,7 @@ export function createAirsyncClient<TTables extends AnyTables = AnyTables>(
     channel?.post({
       kind: 'settled',
       writeId: s.write.id,
+      table: s.write.table,
       outcome: s.outcome,
       idMap: s.idMap,
       ...(s.error !== undefined && {

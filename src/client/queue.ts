@@ -69,6 +69,8 @@ export class OfflineQueue {
   readonly aliases = new Map<string, string>()
   readonly #options: OfflineQueueOptions
   readonly #early = new Map<string, OutcomeInput>()
+  /** Writes this tab settled (their removal from the storage may not have landed yet). */
+  readonly #settledIds = new Set<string>()
   #flushing = false
   #retryTimer: ReturnType<typeof setTimeout> | undefined
   #pollTimer: ReturnType<typeof setInterval> | undefined
@@ -83,7 +85,8 @@ export class OfflineQueue {
   /** Loads the stored writes and starts competing for the lock. */
   async start(): Promise<void> {
     await this.reload()
-    this.#options.lock.start(() => void this.flush())
+    // A tab that was not the holder may hold stale copies: the storage is the truth then.
+    this.#options.lock.start(() => void this.#load(false).then(() => this.flush()))
     this.#pollTimer = setInterval(() => void this.#poll(), this.#options.pollIntervalMs)
   }
 
@@ -95,8 +98,25 @@ export class OfflineQueue {
   }
 
   /** Re-reads the storage (another tab changed it). */
-  async reload(): Promise<void> {
-    this.writes = await this.#options.storage.list()
+  reload(): Promise<void> {
+    return this.#load(this.#options.lock.isHolder())
+  }
+
+  /**
+   * Loads the stored writes. The holder (`merge`) keeps its own copies: only it changes stored
+   * writes while it holds the lock, so its copies are newer than any read of the storage (a
+   * write being sent stays the very object the send updates, and is never sent twice), and a
+   * write it settled may still be read before its removal lands. Other tabs' new writes join.
+   */
+  async #load(merge: boolean): Promise<void> {
+    const stored = await this.#options.storage.list()
+    if (merge) {
+      const mine = new Map(this.writes.map((w) => [w.id, w]))
+      const added = stored.filter((w) => !mine.has(w.id) && !this.#settledIds.has(w.id))
+      this.writes = [...this.writes, ...added].sort((a, b) => (a.id < b.id ? -1 : 1))
+    } else {
+      this.writes = stored.filter((w) => !this.#settledIds.has(w.id))
+    }
     for (const write of this.writes) {
       if (write.op !== 'create') continue
       write.accepted?.forEach((m, i) => {
@@ -136,6 +156,8 @@ export class OfflineQueue {
 
   /** Applies a `mutation.*` event (or a polled final status). */
   applyOutcome(event: OutcomeInput): void {
+    // Only the holder settles (every tab's stream carries the event); the others are told.
+    if (!this.#options.lock.isHolder()) return
     const write = this.writes.find((w) =>
       w.accepted?.some((m) => m.mutationId === event.mutationId),
     )
@@ -244,6 +266,9 @@ export class OfflineQueue {
 
   async #settle(write: QueuedWrite, result: Omit<Settlement, 'write' | 'idMap'>): Promise<void> {
     this.writes = this.writes.filter((w) => w !== write)
+    this.#settledIds.add(write.id)
+    if (this.#settledIds.size > 1000)
+      this.#settledIds.delete(this.#settledIds.values().next().value ?? '')
     await this.#options.storage.remove(write.id)
     const idMap: Record<string, string> = {}
     if (write.op === 'create') {
