@@ -1,7 +1,8 @@
 /**
  * `airsync start` (`npm start`): the whole stack in one process on a fresh machine — the emulator
  * with the Presence seed (state kept in the data folder), and the server on PGlite (or
- * DATABASE_URL) pointed at it. Dev secrets (emulator token, service key, JWT secret) are generated
+ * DATABASE_URL) pointed at it, serving the Presence PWA (built first when dist/web is missing or
+ * older than its sources) with the demo sign-in on. Dev secrets (emulator token, service key, JWT secret) are generated
  * once and kept in the data folder, so restarts keep them and issued tokens stay valid.
  */
 import { randomBytes } from 'node:crypto'
@@ -12,6 +13,7 @@ import { z } from 'zod'
 import { DEFAULT_UI_USER, loadSeedBases, startEmulator } from '../../emulator/index.ts'
 import { DEMO_HOST_EMAIL, DEMO_MEMBER_EMAIL } from '../../emulator/seed/index.ts'
 import {
+  DEFAULT_WEB_DIR,
   PRESENCE_BASE_ID,
   createAirsyncServer,
   issueDevToken,
@@ -20,11 +22,13 @@ import {
 import { UsageError, type Command, type CommandIo } from '../command.ts'
 import { serveUntilStopped } from './serve.ts'
 import { configInput, parseConfig } from './server-args.ts'
+import { buildWeb, isWebBuildStale } from './web-build.ts'
 
 export const START_USAGE = `Usage: airsync start [options]
 
 Runs the embedded stack: a local Airtable (emulator, Presence seed) and the airsync server on
-PGlite, with generated dev keys, and prints the URLs, keys and demo user tokens.
+PGlite, with generated dev keys, and the Presence PWA (built first when missing or stale) with
+the demo sign-in on; prints the URLs, keys, demo sign-ins and demo user tokens.
 
 Options:
   --port N           the server's port (default $PORT or 8787; 0 picks a free one)
@@ -70,6 +74,22 @@ export function loadDevSecrets(dataDir: string): DevSecrets & { created: boolean
 }
 
 const portSchema = z.coerce.number().int().min(0).max(65_535)
+
+/** Builds the package's PWA when stale; a custom AIRSYNC_WEB_DIR is the operator's to build. */
+async function ensureWebBuild(io: CommandIo, webDir: string | undefined): Promise<void> {
+  if (webDir !== undefined || !isWebBuildStale(DEFAULT_WEB_DIR)) return
+  io.out('building the Presence PWA (vite build → dist/web)…')
+  await buildWeb()
+}
+
+function printApp(io: CommandIo, url: string, devSignIn: boolean): void {
+  io.out(`app       ${url}/  (Presence PWA)`)
+  if (!devSignIn) return
+  io.out('  demo sign-ins (buttons on the sign-in page):')
+  io.out(`    member ${DEMO_MEMBER_EMAIL}`)
+  io.out(`    host   ${DEMO_HOST_EMAIL}`)
+  io.out(`    admin  ${DEFAULT_UI_USER.email ?? ''}`)
+}
 
 async function printDemoTokens(io: CommandIo, jwtSecret: string): Promise<void> {
   const ttlSeconds = 7 * 24 * 3600
@@ -121,6 +141,7 @@ export const startCommand: Command = {
       values['emulator-port'] ?? env['AIRSYNC_EMULATOR_PORT'] ?? 8788,
     )
     const secrets = loadDevSecrets(dataDir)
+    if (input['webDir'] !== 'off') await ensureWebBuild(io, input['webDir'])
     const emulator = await startEmulator({
       port: emulatorPort,
       host: '127.0.0.1',
@@ -142,6 +163,10 @@ export const startCommand: Command = {
         baseId: PRESENCE_BASE_ID,
         serviceKey: input['serviceKey'] ?? secrets.serviceKey,
         jwtSecret: input['jwtSecret'] ?? secrets.jwtSecret,
+        devSignIn: input['devSignIn'] ?? 'on',
+        // The emulator is local and cheap to ask: poll its webhook often, so an edit made there
+        // reaches open pages in well under a second.
+        pollIntervalMs: input['pollIntervalMs'] ?? 250,
       })
       const server = await createAirsyncServer(config)
       io.out(
@@ -156,6 +181,8 @@ export const startCommand: Command = {
           io.out(`server    ${server.url ?? ''}`)
           io.out(`  service key  ${config.serviceKey}`)
           if (config.jwtSecret !== undefined) await printDemoTokens(io, config.jwtSecret)
+          // Last, so it is what a newcomer sees above the ready line.
+          if (config.webDir !== 'off') printApp(io, server.url ?? '', config.devSignIn)
         },
       })
     } finally {
