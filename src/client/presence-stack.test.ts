@@ -135,6 +135,85 @@ describe('clearCache', () => {
   })
 })
 
+describe('Presence user actions', () => {
+  test('profile by ID (cached), preferences, join, and select host (refreshes the hosts)', async () => {
+    const counter = countingFetch()
+    await using sdk = client({ fetch: counter.fetch, live: false })
+    const presence = createPresenceService(sdk)
+    const member = await presence.findMemberByEmail(DEMO_MEMBER_EMAIL)
+    if (member === undefined) throw new Error('no demo member')
+    counter.counts.clear()
+    const profile = await presence.syncMemberProfile(member.id)
+    expect(profile.fields.Email).toBe(DEMO_MEMBER_EMAIL)
+    await presence.syncMemberProfile(member.id)
+    expect(counter.total('GET /v0/')).toBe(1)
+
+    const preferences = await presence.updatePreferences(member.id, {
+      Interests: ['Career', 'Mindfulness'],
+    })
+    const sessions = await presence.syncMemberSessions(DEMO_MEMBER_EMAIL)
+    const session = sessions.find((s) => s.fields['Member Joined'] !== true)
+    if (session === undefined) throw new Error('no session to join')
+    const join = await presence.joinSession(session.id)
+    await Promise.all([preferences.settled, join.settled])
+    expect((await upstream(stack, 'Members Registry', member.id))['Interests']).toEqual([
+      'Career',
+      'Mindfulness',
+    ])
+    expect((await upstream(stack, 'Presence Operations', session.id))['Member Joined']).toBe(true)
+
+    const [host] = await presence.syncActiveHosts()
+    const hostReads = (): number | undefined =>
+      counter.counts.get(`GET /v0/${stack.baseId}/Hosts Registry`)
+    const before = hostReads()
+    expect((await presence.selectHost(host!.id))?.id).toBe(host!.id)
+    expect(hostReads()).toBe((before ?? 0) + 1)
+  })
+
+  test('batchUpdate sends any number of updates as one request; the server splits them', async () => {
+    const counter = countingFetch()
+    await using sdk = client({ fetch: counter.fetch, live: false })
+    const presence = createPresenceService(sdk)
+    const sessions = await presence.syncMemberSessions(DEMO_MEMBER_EMAIL)
+    expect(sessions.length).toBeGreaterThan(10)
+    const write = await presence.batchUpdate(
+      'Presence Operations',
+      sessions.map((s) => ({ id: s.id, fields: { 'Member Joined': true } })),
+    )
+    await write.settled
+    // One request from the SDK; Airtable (the emulator) refuses more than 10 records per write.
+    expect(counter.total('PATCH')).toBe(1)
+    for (const s of sessions) {
+      expect((await upstream(stack, 'Presence Operations', s.id))['Member Joined']).toBe(true)
+    }
+  })
+})
+
+describe('cache', () => {
+  test('stale-while-revalidate: after the TTL the cached list is served at once and refetched behind', async () => {
+    let nowMs = Date.now()
+    const counter = countingFetch()
+    await using sdk = client({ fetch: counter.fetch, live: false, clock: { now: () => nowMs } })
+    const presence = createPresenceService(sdk)
+    const first = await presence.syncTemplates()
+    nowMs += 4 * 60_000
+    expect(await presence.syncTemplates()).toBe(first) // fresh: no request
+    expect(counter.total('GET /v0/')).toBe(1)
+    nowMs += 2 * 60_000 // past the 5 min TTL
+    expect(await presence.syncTemplates()).toBe(first) // stale, served at once…
+    await waitFor(() => counter.total('GET /v0/') === 2, 'the background revalidation')
+    await waitFor(
+      () =>
+        !sdk.watchList('Templates', { filterByFormula: '{Active Status}' }).getSnapshot().fetching,
+      'it to end',
+    )
+    const revalidated = await presence.syncTemplates() // …and fresh again
+    expect(revalidated).not.toBe(first)
+    expect(revalidated).toEqual(first)
+    expect(counter.total('GET /v0/')).toBe(2)
+  })
+})
+
 describe('events', () => {
   test('a write the server holds in a conflict comes back as a conflict event', async () => {
     await using sdk = client({ live: false }) // no stream: the list keeps what the member saw
