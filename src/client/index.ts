@@ -38,3 +38,13 @@ export {
   PRESENCE_TABLE_CONFIG,
   type PresenceService,
 } from './presence/index.ts'
+/** The generated Presence base types, so an app types its client from `airsync/client` alone. */
+export type {
+  HelpDeskPromptsFields,
+  HostsRegistryFields,
+  LikesFields,
+  MembersRegistryFields,
+  PresenceOperationsFields,
+  PresenceTables,
+  TemplatesFields,
+} from '../protocol/index.ts'
