@@ -1,10 +1,13 @@
 /**
  * Tabs sharing one queue (IndexedDB) must not both send it: only the holder of the queue lock
  * flushes. The lock is a Web Lock (`navigator.locks`, held for the tab's life and passed to the
- * next tab when it closes), or, where Web Locks are missing, a lease over BroadcastChannel (the
- * leader heartbeats; a tab that has heard none for three beats claims, lower ID wins a tie). A
- * brief double leadership in the fallback cannot apply a write twice: each write carries its
- * idempotency key. Tabs also tell each other through the channel that the queue changed.
+ * next tab when it closes), or, where Web Locks are missing, a lease over BroadcastChannel: the
+ * leader beats; a tab that has heard no beat for three beats (or heard the leader resign)
+ * announces a claim and takes the lease one beat later unless a beat or a lower ID's claim
+ * arrived meanwhile, so tabs claiming together agree on one holder (the lowest ID) before any
+ * acts. Only a message delayed past a beat can make two leaders; the higher ID steps down at
+ * the next beat, and each write's idempotency key keeps the server from applying it twice.
+ * Tabs also tell each other through the channel that the queue changed.
  */
 
 /** The queue lock. */
@@ -56,45 +59,73 @@ export function webLock(name: string, locks: LockManagerLike): TabLock {
   }
 }
 
-type LeaseMessage = { kind: 'beat' | 'resign'; id: string }
+type LeaseMessage = { kind: 'beat' | 'claim' | 'resign'; id: string }
 
 /** The lock as a lease over BroadcastChannel (see the module header). */
 export function leaseLock(name: string, options: { beatMs?: number } = {}): TabLock {
   const beatMs = options.beatMs ?? 1000
   const id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
   const channel = new BroadcastChannel(name)
+  const post = (kind: LeaseMessage['kind']): void =>
+    channel.postMessage({ kind, id } satisfies LeaseMessage)
   let leader: string | undefined
   let lastBeatMs = 0
+  let claimedAtMs: number | undefined
   let timer: ReturnType<typeof setInterval> | undefined
   let acquire: () => void = () => undefined
-  const become = (): void => {
-    const was = leader === id
-    leader = id
-    lastBeatMs = Date.now()
-    channel.postMessage({ kind: 'beat', id } satisfies LeaseMessage)
-    if (!was) acquire()
+  const tick = (): void => {
+    const now = Date.now()
+    if (leader === id) return post('beat')
+    if (claimedAtMs !== undefined) {
+      if (now - claimedAtMs < beatMs) return
+      // Nobody objected for a beat: the lease is ours.
+      claimedAtMs = undefined
+      leader = id
+      post('beat')
+      acquire()
+      return
+    }
+    if (now - lastBeatMs > 3 * beatMs) {
+      claimedAtMs = now
+      post('claim')
+    }
   }
   channel.onmessage = (event: MessageEvent<LeaseMessage>) => {
     const message = event.data
     if (message.kind === 'resign') {
-      if (leader === message.id) become()
+      if (leader === message.id) {
+        leader = undefined
+        lastBeatMs = 0 // claim at the next tick
+      }
       return
     }
-    if (leader === id && message.id > id) return // we win the tie; our next beat tells them
+    if (leader === id) {
+      // Another tab claims or beats while we lead: a lower ID wins, else we tell them at once.
+      if (message.kind === 'beat' && message.id < id) leader = message.id
+      else post('beat')
+      lastBeatMs = Date.now()
+      return
+    }
+    if (message.kind === 'claim') {
+      if (claimedAtMs !== undefined && message.id < id) {
+        claimedAtMs = undefined
+        lastBeatMs = Date.now() // let the lower ID finish its claim
+      }
+      return
+    }
     leader = message.id
     lastBeatMs = Date.now()
+    claimedAtMs = undefined
   }
   return {
     start(onAcquire) {
       acquire = onAcquire
-      timer = setInterval(() => {
-        if (leader === id || Date.now() - lastBeatMs > 3 * beatMs) become()
-      }, beatMs)
+      timer = setInterval(tick, beatMs)
     },
     isHolder: () => leader === id,
     stop() {
       if (timer !== undefined) clearInterval(timer)
-      if (leader === id) channel.postMessage({ kind: 'resign', id } satisfies LeaseMessage)
+      if (leader === id) post('resign')
       leader = undefined
       channel.close()
     },
