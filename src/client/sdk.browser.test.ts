@@ -129,6 +129,19 @@ async function upstream(table: string, id: string): Promise<Record<string, unkno
   return ((await response.json()) as { fields: Record<string, unknown> }).fields
 }
 
+/** The server's audit entries of a record since `from` (admin token). */
+async function auditOf(
+  recordId: string,
+  from: string,
+): Promise<{ source: string; action: string; outcome: string; mutationId: string }[]> {
+  const query = `record=${recordId}&from=${encodeURIComponent(from)}&limit=1000`
+  const response = await stack.request(`/v1/audit?${query}`, { token: stack.tokens.admin })
+  const body = (await response.json()) as {
+    entries: { source: string; action: string; outcome: string; mutationId: string }[]
+  }
+  return body.entries
+}
+
 /** The numbers at the end of texts like `edit 7`. */
 const numbers = (values: readonly unknown[], prefix: string): number[] =>
   values
@@ -145,6 +158,7 @@ describeBrowser('the SDK in Chromium', () => {
       await boot(page, queue)
       const id = await memberId(page)
       const writes = recordWrites(context, PROFILE_TABLE)
+      const startedAt = new Date().toISOString()
       const prefix = `offline ${Date.now()} edit `
       const texts = Array.from({ length: 20 }, (_, i) => `${prefix}${i + 1}`)
 
@@ -180,6 +194,15 @@ describeBrowser('the SDK in Chromium', () => {
       expect(history.at(-1)).toBe(20)
       expect(history).toEqual([...history].sort((a, b) => a - b))
       expect(new Set(history).size).toBe(history.length)
+      // The server's audit: 20 writes accepted (one per key), each committed once.
+      const audit = await auditOf(id, startedAt)
+      const accepted = audit.filter((e) => e.source === 'api' && e.outcome === 'accepted')
+      const acked = audit.filter((e) => e.action === 'ack' && e.outcome === 'committed')
+      expect(new Set(accepted.map((e) => e.mutationId)).size).toBe(20)
+      expect(accepted).toHaveLength(20)
+      expect(acked.map((e) => e.mutationId).sort()).toEqual(
+        accepted.map((e) => e.mutationId).sort(),
+      )
     } finally {
       await context.close()
     }
