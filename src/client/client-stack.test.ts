@@ -8,6 +8,7 @@
 import 'fake-indexeddb/auto'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { PresenceTables } from '../protocol/index.ts'
+import { countingFetch, upstream as upstreamOf, waitFor } from '../../test/sdk-stack.ts'
 import { DEMO_MEMBER_EMAIL, startStack, type Stack } from '../../test/stack.ts'
 import {
   AirsyncError,
@@ -29,25 +30,6 @@ afterAll(async () => {
   await stack.close()
 })
 
-/** Requests by `METHOD path` (query dropped) sent through the client's fetch. */
-function countingFetch(): {
-  fetch: (r: Request) => Promise<Response>
-  counts: Map<string, number>
-  total(prefix: string): number
-} {
-  const counts = new Map<string, number>()
-  return {
-    counts,
-    fetch: (request) => {
-      const key = `${request.method} ${decodeURIComponent(new URL(request.url).pathname)}`
-      counts.set(key, (counts.get(key) ?? 0) + 1)
-      return fetch(request)
-    },
-    total: (prefix) =>
-      [...counts].filter(([k]) => k.startsWith(prefix)).reduce((n, [, c]) => n + c, 0),
-  }
-}
-
 function client(options: Partial<AirsyncClientOptions> = {}): AirsyncClient<PresenceTables> {
   return createAirsyncClient<PresenceTables>({
     url: stack.url,
@@ -67,27 +49,8 @@ async function airtableReads(): Promise<number> {
   return stats.total - (stats.byEndpoint['webhooks'] ?? 0)
 }
 
-/** A record's fields as the emulator (Airtable) holds them. */
-async function upstream(table: string, id: string): Promise<Record<string, unknown>> {
-  const response = await fetch(
-    `${stack.emulator.url}/v0/${stack.baseId}/${encodeURIComponent(table)}/${id}`,
-    { headers: { authorization: `Bearer ${stack.emulator.token}` } },
-  )
-  if (!response.ok) throw new Error(`${table} ${id}: ${response.status}`)
-  return ((await response.json()) as { fields: Record<string, unknown> }).fields
-}
-
-async function waitFor(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
+const upstream = (table: string, id: string): Promise<Record<string, unknown>> =>
+  upstreamOf(stack, table, id)
 
 describe('a member dashboard through the SDK', () => {
   test('cold: at most one request per table; warm: none for cached tables; no Airtable call', async () => {
