@@ -54,9 +54,18 @@ export interface BuildWebOptions {
 /** Runs `vite build` with the package's vite.config.ts. */
 export async function buildWeb(options: BuildWebOptions = {}): Promise<void> {
   const { build } = await import('vite')
-  await build({
-    configFile: join(PACKAGE_ROOT, 'vite.config.ts'),
-    logLevel: options.logLevel ?? 'warn',
-    ...(options.outDir !== undefined && { build: { outDir: options.outDir, emptyOutDir: true } }),
-  })
+  // Vite bundles React's development build when NODE_ENV says so (vitest sets it to 'test').
+  const nodeEnv = process.env['NODE_ENV']
+  process.env['NODE_ENV'] = 'production'
+  try {
+    await build({
+      mode: 'production',
+      configFile: join(PACKAGE_ROOT, 'vite.config.ts'),
+      logLevel: options.logLevel ?? 'warn',
+      ...(options.outDir !== undefined && { build: { outDir: options.outDir, emptyOutDir: true } }),
+    })
+  } finally {
+    if (nodeEnv === undefined) delete process.env['NODE_ENV']
+    else process.env['NODE_ENV'] = nodeEnv
+  }
 }

@@ -12,6 +12,7 @@ import {
   useContext,
   useEffect,
   useMemo,
+  useState,
   useSyncExternalStore,
   type ReactNode,
 } from 'react'
@@ -38,24 +39,37 @@ export type WebClient = AirsyncClient<PresenceTables>
 
 const ClientContext = createContext<WebClient | undefined>(undefined)
 
-/** Creates the client for a signed-in user and closes it when the user changes. */
+/** The client for a signed-in user: a queue per user, so a shared device never mixes them. */
+function createWebClient(session: AuthSession): WebClient {
+  return createAirsyncClient<PresenceTables>({
+    url: API_URL,
+    baseId: PRESENCE_BASE_ID,
+    getToken: session.getToken,
+    tables: PRESENCE_TABLE_CONFIG,
+    storage: indexedDbStorage({
+      name: `presence-queue:${PRESENCE_BASE_ID}:${session.sub || session.email}`,
+    }),
+    online: browserOnlineSignal(),
+  })
+}
+
+/**
+ * Creates the client for a signed-in user and closes it when the user changes or the provider
+ * unmounts. Created in an effect, not a memo: StrictMode (development) mounts twice, and a memo
+ * would hand the second mount the client the first unmount closed.
+ */
 export function ClientProvider(props: { session: AuthSession; children: ReactNode }): ReactNode {
   const { session } = props
-  const client = useMemo(
-    () =>
-      createAirsyncClient<PresenceTables>({
-        url: API_URL,
-        baseId: PRESENCE_BASE_ID,
-        getToken: session.getToken,
-        tables: PRESENCE_TABLE_CONFIG,
-        storage: indexedDbStorage({
-          name: `presence-queue:${PRESENCE_BASE_ID}:${session.sub || session.email}`,
-        }),
-        online: browserOnlineSignal(),
-      }),
-    [session],
-  )
-  useEffect(() => () => void client.close(), [client])
+  const [client, setClient] = useState<WebClient | undefined>(undefined)
+  useEffect(() => {
+    const created = createWebClient(session)
+    setClient(created)
+    return () => {
+      setClient(undefined)
+      void created.close()
+    }
+  }, [session])
+  if (client === undefined) return null
   return <ClientContext.Provider value={client}>{props.children}</ClientContext.Provider>
 }
 
