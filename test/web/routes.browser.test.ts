@@ -9,6 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
 import { DEMO_HOST_EMAIL, DEMO_MEMBER_EMAIL } from '../../src/emulator/index.ts'
 import { describeBrowser, launchChromium } from '../browser.ts'
+import { findSecrets } from './bundle-secrets.ts'
 import { openApp, pollUntil, screenshotBoth, signIn, type PageWatch } from './app-page.ts'
 import { startAppStack, type StartedStack } from './start-stack.ts'
 
@@ -56,6 +57,11 @@ describeBrowser('Presence PWA routes in Chromium (airsync start stack)', () => {
     if (row === undefined) throw new Error(`no ${email} in ${table}`)
     return row
   }
+
+  test("the bundle this stack serves holds none of the stack's secrets", async () => {
+    const { airtableToken, serviceKey, jwtSecret } = stack.secrets
+    expect(await findSecrets(stack.webDir, [airtableToken, serviceKey, jwtSecret])).toEqual([])
+  })
 
   test('sign-in page lists the demo accounts', async () => {
     const opened = await openApp(browser)
