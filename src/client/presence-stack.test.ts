@@ -13,6 +13,7 @@ import {
   AirsyncError,
   createAirsyncClient,
   createPresenceService,
+  isTempRecordId,
   manualOnlineSignal,
   memoryStorage,
   PRESENCE_TABLE_CONFIG,
@@ -211,6 +212,74 @@ describe('cache', () => {
     expect(revalidated).not.toBe(first)
     expect(revalidated).toEqual(first)
     expect(counter.total('GET /v0/')).toBe(2)
+  })
+})
+
+describe('offline creates', () => {
+  test('a record created and edited offline lands once, the edit following its real ID', async () => {
+    const online = manualOnlineSignal(false)
+    const events: SdkEvent[] = []
+    await using sdk = client({ online, getToken: () => stack.tokens.admin })
+    sdk.subscribe((e) => events.push(e))
+    const name = `Offline template ${Date.now()}`
+    const created = await sdk.createRecord('Templates', {
+      'Template Name': name,
+      'Channel Type': 'SMS',
+    })
+    const tempId = created.records[0]!.id
+    expect(isTempRecordId(tempId)).toBe(true)
+    const edited = await sdk.updateRecord('Templates', tempId, { 'Message Body': 'Sent later' })
+    expect((await sdk.getRecord('Templates', tempId)).fields).toMatchObject({
+      'Template Name': name,
+      'Message Body': 'Sent later',
+    })
+
+    online.set(true)
+    const [record] = await created.settled
+    await edited.settled
+    expect(record?.id).toMatch(/^rec/)
+    expect(await upstream(stack, 'Templates', record!.id)).toMatchObject({
+      'Template Name': name,
+      'Message Body': 'Sent later',
+    })
+    const all = await sdk.listRecords('Templates', {
+      filterByFormula: `{Template Name} = "${name}"`,
+    })
+    expect(all.map((r) => r.id)).toEqual([record!.id])
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'mutation',
+        outcome: 'committed',
+        idMap: { [tempId]: record!.id },
+      }),
+    )
+  })
+  test('a change to a record whose offline create was refused fails instead of blocking the queue', async () => {
+    const online = manualOnlineSignal(false)
+    await using sdk = client({ online, getToken: () => stack.tokens.admin })
+    const refused = await sdk.createRecord('Templates', {
+      'Template Name': `Refused ${Date.now()}`,
+      'Channel Type': 'Fax' as 'SMS',
+    })
+    const orphan = await sdk.updateRecord('Templates', refused.records[0]!.id, {
+      'Message Body': 'never sent',
+    })
+    const later = await sdk.createRecord('Templates', { 'Template Name': `After ${Date.now()}` })
+    online.set(true)
+    const errors = await Promise.all(
+      [refused, orphan].map((w) =>
+        w.settled.then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+      ),
+    )
+    expect(errors.map((e) => (e as AirsyncError).type)).toEqual([
+      'INVALID_MULTIPLE_CHOICE_OPTIONS',
+      'ROW_DOES_NOT_EXIST',
+    ])
+    const [created] = await later.settled
+    expect(created?.id).toMatch(/^rec/)
   })
 })
 

@@ -10,16 +10,27 @@
  *      └──┴─ refused (4xx) ──▶ (removed: failed)
  *
  * A create's temporary ID is swapped for the server's ID on acceptance and for Airtable's on
- * commit; later pending writes naming it are rewritten (and stored) before they are sent.
+ * commit; later pending writes naming it are rewritten (and stored), and are sent only once it
+ * is Airtable's (the queue waits at such a write, keeping the order).
  */
 import type { MutationEvent } from '../protocol/index.ts'
 import type { TabLock } from './coordination.ts'
 import { AirsyncError, toAirsyncError } from './errors.ts'
 import type { Http } from './http.ts'
+import { isTempRecordId } from './ids.ts'
 import { outcomeOf, rewriteIds, sendWrite, type Accepted } from './queue-send.ts'
 import type { QueueStorage, QueuedWrite } from './storage.ts'
 import type { AirtableRecord } from '../protocol/index.ts'
 import { readMutationStatus } from './wire.ts'
+
+/** How a write naming a record whose create failed ends. */
+function neverCreated(): { outcome: 'failed'; error: AirsyncError } {
+  const message = 'The record this change was for was never created'
+  return {
+    outcome: 'failed',
+    error: new AirsyncError({ type: 'ROW_DOES_NOT_EXIST', message, status: 422 }),
+  }
+}
 
 /** A settled write, as the queue reports it. */
 export interface Settlement {
@@ -147,6 +158,16 @@ export class OfflineQueue {
       for (;;) {
         const write = this.writes.find((w) => w.state === 'pending')
         if (write === undefined || this.#stopped) return
+        // A write naming a record whose create is not yet committed waits for its real ID
+        // (the server's temporary ID stops naming it the moment Airtable commits it); one
+        // naming a create that is no longer queued (it failed) can never be sent.
+        const waiting = this.#uncreated(write)
+        if (waiting.length > 0) {
+          if (waiting.some((id) => !this.#beingCreated(id)))
+            await this.#settle(write, neverCreated())
+          else return
+          continue
+        }
         if (!(await this.#sendOne(write))) return
       }
     } finally {
@@ -183,7 +204,22 @@ export class OfflineQueue {
     if (event.error !== undefined) {
       ;(mutation as { error?: unknown }).error = event.error
     }
-    void this.#settleIfFinal(write)
+    void this.#settleIfFinal(write).then(() => this.flush())
+  }
+
+  /** The temporary record IDs `write` names as existing records (a create's own are new). */
+  #uncreated(write: QueuedWrite): string[] {
+    if (write.op === 'create') return []
+    return write.records.map((r) => r.id).filter((id) => isTempRecordId(id))
+  }
+
+  /** True while a queued create will give `id` its real ID. */
+  #beingCreated(id: string): boolean {
+    return this.writes.some(
+      (w) =>
+        w.op === 'create' &&
+        (w.records.some((r) => r.id === id) || w.accepted?.some((m) => m.recordId === id)),
+    )
   }
 
   /** Returns false when flushing must pause. */
