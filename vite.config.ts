@@ -47,6 +47,9 @@ export default defineConfig({
       },
       workbox: {
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        // The first visit's page is controlled at once, so its shell already works offline.
+        clientsClaim: true,
+        skipWaiting: true,
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/v0\//, /^\/v1\//, /^\/healthz/, /^\/metrics/],
       },
