@@ -5,7 +5,7 @@ import { LikeNotification } from '../components/like-notification.tsx'
 import { NotificationBanner } from '../components/notification-banner.tsx'
 import { SessionList } from '../components/session-list.tsx'
 import { SessionPrompt } from '../components/session-prompt.tsx'
-import { ListState } from '../components/status.tsx'
+import { formatWhen, ListState } from '../components/status.tsx'
 import { first, splitSessions } from '../domain/presence.ts'
 import { useList } from '../hooks/airsync.tsx'
 import { useMyMember } from '../hooks/session.tsx'
@@ -29,7 +29,7 @@ export function MemberDashboard(): ReactNode {
           template="Booking Confirmed"
           values={{
             host: first(next.fields['Host Name']) ?? 'your host',
-            date: next.fields['Session Date/Time'] ?? '',
+            date: formatWhen(next.fields['Session Date/Time']),
           }}
         />
       )}
