@@ -2,11 +2,4 @@
  * The SDK shapes the pages use, re-exported from src/client so pages and components import
  * data types from hooks/ only (hooks/ is the one React adapter over the SDK).
  */
-export type {
-  AirsyncError as DataError,
-  ClientSnapshot,
-  ListOptions,
-  ListSnapshot,
-  SdkEvent,
-  TypedRecord,
-} from '../../client/index.ts'
+export type { ClientSnapshot, ListOptions, ListSnapshot, SdkEvent } from '../../client/index.ts'
