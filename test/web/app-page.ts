@@ -9,10 +9,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { PACKAGE_ROOT } from '../../src/cli/commands/web-build.ts'
 
 /** Where route screenshots go. */
-export const SCREENSHOT_DIR = path.join(PACKAGE_ROOT, 'test-results', 'screenshots')
+const SCREENSHOT_DIR = path.join(PACKAGE_ROOT, 'test-results', 'screenshots')
 
 /** Viewports of the screenshots. */
-export const VIEWPORTS = {
+const VIEWPORTS = {
   phone: { width: 390, height: 844 },
   desktop: { width: 1280, height: 800 },
 } as const
@@ -68,12 +68,20 @@ export async function signIn(
   await page.getByRole('navigation', { name: 'Pages' }).waitFor()
 }
 
-/** Saves the page at phone and desktop size as `<name>-phone.png` and `<name>-desktop.png`. */
-export async function screenshotBoth(page: Page, name: string): Promise<void> {
+/**
+ * Saves the page at phone and desktop size as `<name>-phone.png` and `<name>-desktop.png`; the
+ * viewport only unless `fullPage`.
+ */
+export async function screenshotBoth(
+  page: Page,
+  name: string,
+  options: { fullPage?: boolean } = {},
+): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true })
   for (const [size, viewport] of Object.entries(VIEWPORTS)) {
     await page.setViewportSize(viewport)
-    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${size}.png`) })
+    const file = path.join(SCREENSHOT_DIR, `${name}-${size}.png`)
+    await page.screenshot({ path: file, fullPage: options.fullPage === true })
   }
   await page.setViewportSize(VIEWPORTS.phone)
 }

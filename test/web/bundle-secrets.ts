@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 
 /** What an Airtable personal access token looks like (`pat` + 14 characters + `.` + secret). */
-export const AIRTABLE_TOKEN_PATTERN = /pat[A-Za-z0-9]{14}\./
+const AIRTABLE_TOKEN_PATTERN = /pat[A-Za-z0-9]{14}\./
 
 /** Every file under `dir`, recursively. */
 async function filesUnder(dir: string): Promise<string[]> {

@@ -160,7 +160,7 @@ describeBrowser('Presence PWA offline and conflicts in Chromium (airsync start s
     expect((await stack.upstream('Presence Operations', session.id)).fields['Booking Status']).toBe(
       'Cancelled',
     )
-    await screenshotBoth(admin.page, 'admin-conflict')
+    await screenshotBoth(admin.page, 'admin-conflict', { fullPage: true })
 
     await conflict.getByRole('button', { name: "Keep app's" }).click()
     await conflict.waitFor({ state: 'detached', timeout: 20_000 })
