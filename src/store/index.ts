@@ -96,6 +96,7 @@ export {
 export {
   enqueueMutations,
   getMutations,
+  getMutationStates,
   listPendingMutations,
   listOpenMutations,
   listHeldMutations,

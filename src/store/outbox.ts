@@ -101,6 +101,18 @@ export async function getMutations(db: Db, ids: readonly string[]): Promise<Stor
   return rows.map(mutationOf)
 }
 
+/** The states of these mutations by ID (unknown IDs absent): a cheap check before loading rows. */
+export async function getMutationStates(
+  db: Db,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  const rows = await db.query<{ mutation_id: string; state: string }>(
+    'select mutation_id, state from outbox where mutation_id = any($1::text[])',
+    [[...ids]],
+  )
+  return new Map(rows.map((row) => [row.mutation_id, row.state]))
+}
+
 /**
  * A base's mutations still to send (`queued`, or `sending` with an unknown outcome), in position
  * order, skipping those whose `nextAttemptAt` is after `nowMs`.

@@ -3,11 +3,14 @@
  * requests that answer with Airtable's result. One waiter per API instance: while anyone waits,
  * it listens to the change feed (the writer appends a `mutation` entry in the transaction that
  * settles a mutation, so its NOTIFY wakes us) and polls as a fallback, since notifications can be
- * lost. Each wake-up is one query for every waited-on mutation, however many requests wait;
- * wake-ups during a check are folded into one more check.
+ * lost. Each wake-up is one query of the states of every waited-on mutation, however many
+ * requests wait (full rows are loaded only for requests whose mutations all settled: under load a
+ * hundred requests wait and a few settle per wake-up); wake-ups during a check are folded into
+ * one more check.
  */
 import {
   getMutations,
+  getMutationStates,
   onChanges,
   type Db,
   type StoredMutation,
@@ -18,7 +21,7 @@ import {
 const FINAL: ReadonlySet<string> = new Set(['committed', 'failed', 'conflict'])
 
 /** True when the mutation will not change without a person (or never). */
-export function isSettled(mutation: StoredMutation): boolean {
+export function isSettled(mutation: Pick<StoredMutation, 'state'>): boolean {
   return FINAL.has(mutation.state)
 }
 
@@ -70,13 +73,18 @@ export function createMutationWaiter(options: MutationWaiterOptions): MutationWa
   const checkOnce = async (): Promise<void> => {
     const ids = [...new Set([...waiting].flatMap((w) => w.ids))]
     if (ids.length === 0) return
-    const rows = new Map((await getMutations(db, ids)).map((row) => [row.mutationId, row]))
-    for (const waiter of waiting) {
-      const mine = waiter.ids.map((id) => rows.get(id))
-      if (!mine.every((row) => row !== undefined && isSettled(row))) continue
-      waiting.delete(waiter)
+    const states = await getMutationStates(db, ids)
+    const done = [...waiting].filter((waiter) =>
+      waiter.ids.every((id) => FINAL.has(states.get(id) ?? '')),
+    )
+    if (done.length === 0) return
+    const rows = await getMutations(db, [...new Set(done.flatMap((w) => w.ids))])
+    const byId = new Map(rows.map((row) => [row.mutationId, row]))
+    for (const waiter of done) {
+      // A waiter that timed out meanwhile has been answered already.
+      if (!waiting.delete(waiter)) continue
       clearTimeout(waiter.timer)
-      waiter.resolve(mine.filter((row) => row !== undefined))
+      waiter.resolve(waiter.ids.flatMap((id) => byId.get(id) ?? []))
     }
   }
 

@@ -325,6 +325,16 @@ class Hub implements EventHub {
   /** Reads the feed after `position` and fans it out, batch by batch. */
   async #readFeed(): Promise<void> {
     const { db, baseId, batchSize } = this.#o
+    if (!this.#hasLiveStream()) {
+      // Nobody to feed: move to the head without reading entries (a stream catching up reads
+      // its backlog itself). Re-checked after the await: a stream that turned live meanwhile
+      // needs the entries, so then they are read as usual.
+      const head = await latestSeq(db)
+      if (!this.#hasLiveStream()) {
+        this.#position = Math.max(this.#position, head)
+        return
+      }
+    }
     for (;;) {
       const entries = await readChangesAfter(db, {
         afterSeq: this.#position,
@@ -345,6 +355,11 @@ class Hub implements EventHub {
       this.#position = last.seq
       if (entries.length < batchSize) return
     }
+  }
+
+  #hasLiveStream(): boolean {
+    for (const stream of this.#streams) if (stream.live) return true
+    return false
   }
 
   /** Synchronous: hands a batch to every live stream (see the module header). */
