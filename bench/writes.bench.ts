@@ -91,9 +91,13 @@ async function quiet(url: string): Promise<void> {
   await control(url, '/stats/reset')
 }
 
-async function rateLimited(url: string): Promise<number> {
-  const stats = (await control(url, '/stats')) as { byStatus: Record<string, number> }
-  return stats.byStatus['429'] ?? 0
+/** What the emulator saw since the last reset: requests in all, and 429s among them. */
+async function emulatorCounts(url: string): Promise<{ requests: number; rateLimited: number }> {
+  const stats = (await control(url, '/stats')) as {
+    total: number
+    byStatus: Record<string, number>
+  }
+  return { requests: stats.total, rateLimited: stats.byStatus['429'] ?? 0 }
 }
 
 /** Runs `writers` writers, `each` writes in turn; resolves with the elapsed ms. */
@@ -110,13 +114,36 @@ async function runWriters(
   return performance.now() - started
 }
 
-function report(label: string, run: { records: number; ms: number; rateLimited: number }): void {
+interface RunFigures {
+  records: number
+  ms: number
+  requests: number
+  rateLimited: number
+  /** Event-loop utilisation of this process (writers and, for airsync, the server) in the run. */
+  busy: number
+}
+
+function report(label: string, run: RunFigures): void {
   const perSecond = (run.records * 1000) / run.ms
   console.error(
     `writes: ${label}: ${run.records} updates in ${(run.ms / 1000).toFixed(1)} s → ` +
       `${perSecond.toFixed(1)} records/s = ${(perSecond / CEILING_RECORDS_PER_S).toFixed(3)} of ` +
-      `the ${CEILING_RECORDS_PER_S}/s ceiling; ${run.rateLimited} × 429`,
+      `the ${CEILING_RECORDS_PER_S}/s ceiling; ${run.rateLimited} × 429; ` +
+      `${run.requests} Airtable requests (${(run.records / run.requests).toFixed(1)} records each); ` +
+      `event loop ${(run.busy * 100).toFixed(0)}% busy`,
   )
+}
+
+/** Runs `work` and measures this process's event-loop utilisation over it. */
+async function measured(
+  url: string,
+  records: number,
+  work: () => Promise<number>,
+): Promise<RunFigures> {
+  const before = performance.eventLoopUtilization()
+  const ms = await work()
+  const busy = performance.eventLoopUtilization(before).utilization
+  return { records, ms, busy, ...(await emulatorCounts(url)) }
 }
 
 /** airsync with the given pacing: 2,000 updates, each request waiting for its commit. */
@@ -146,30 +173,28 @@ function airsyncCase(pacing: { label: string; rateWindowMs: number }): () => Pro
         await quiet(url)
         round += 1
         const each = 20
-        const ms = await runWriters({ writers: WRITERS, each }, async (writer, n) => {
-          const id = recordIds[writer] ?? ''
-          const response = await fetch(
-            `${serverUrl}/v0/${BASE_ID}/${encodeURIComponent(TABLE)}/${id}`,
-            {
-              method: 'PATCH',
-              headers: {
-                authorization: `Bearer ${SERVICE_KEY}`,
-                'content-type': 'application/json',
+        const run = await measured(url, WRITERS * each, () =>
+          runWriters({ writers: WRITERS, each }, async (writer, n) => {
+            const id = recordIds[writer] ?? ''
+            const response = await fetch(
+              `${serverUrl}/v0/${BASE_ID}/${encodeURIComponent(TABLE)}/${id}`,
+              {
+                method: 'PATCH',
+                headers: {
+                  authorization: `Bearer ${SERVICE_KEY}`,
+                  'content-type': 'application/json',
+                },
+                body: JSON.stringify({
+                  fields: { 'About You': `bench ${round}.${n} by writer ${writer}` },
+                }),
               },
-              body: JSON.stringify({
-                fields: { 'About You': `bench ${round}.${n} by writer ${writer}` },
-              }),
-            },
-          )
-          if (response.status !== 200) {
-            throw new Error(`write answered ${response.status}: ${await response.text()}`)
-          }
-        })
-        report(`airsync, ${pacing.label}`, {
-          records: WRITERS * each,
-          ms,
-          rateLimited: await rateLimited(url),
-        })
+            )
+            if (response.status !== 200) {
+              throw new Error(`write answered ${response.status}: ${await response.text()}`)
+            }
+          }),
+        )
+        report(`airsync, ${pacing.label}`, run)
       },
       async close() {
         await server.close()
@@ -188,14 +213,12 @@ async function baselineCase(): Promise<BenchCase> {
     async step() {
       await quiet(url)
       const each = 2
-      const ms = await runWriters({ writers: WRITERS, each }, async (writer, n) => {
-        await table.update(recordIds[writer] ?? '', { 'About You': `baseline ${n} by ${writer}` })
-      })
-      report('airtable.js, one call per write', {
-        records: WRITERS * each,
-        ms,
-        rateLimited: await rateLimited(url),
-      })
+      const run = await measured(url, WRITERS * each, () =>
+        runWriters({ writers: WRITERS, each }, async (writer, n) => {
+          await table.update(recordIds[writer] ?? '', { 'About You': `baseline ${n} by ${writer}` })
+        }),
+      )
+      report('airtable.js, one call per write', run)
     },
   }
 }
@@ -215,8 +238,10 @@ export const benchmarks: Benchmark[] = [
     warmup: 0,
     setup: airsyncCase({ label: 'sliding window 5/1050 ms', rateWindowMs: 1050 }),
   },
+
   {
     name: 'writes: 200 updates, 100 writers, airtable.js one call per write (baseline)',
+    group: 'writes',
     iterations: 1,
     warmup: 0,
     setup: baselineCase,
