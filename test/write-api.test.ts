@@ -128,6 +128,16 @@ test("async: 202 with a temporary ID that resolves to Airtable's", async () => {
   expect(status.state).toBe('committed')
   expect(status.recordId).toMatch(/^rec/)
   expect((await upstream('Templates')).some((r) => r.id === status.recordId)).toBe(true)
+
+  // The temporary ID still names the record after its create committed (a queued edit sent late).
+  const late = await send('PATCH', 'Templates', {
+    path: `/${mutation?.recordId ?? ''}`,
+    body: { fields: { 'Template Name': 'Async template, renamed' } },
+  })
+  expect(late.status).toBe(200)
+  expect(((await late.json()) as Raw).id).toBe(status.recordId)
+  const renamed = (await upstream('Templates')).find((r) => r.id === status.recordId)
+  expect(renamed?.fields['Template Name']).toBe('Async template, renamed')
 })
 
 test('a batch of 12 creates is split for Airtable and answered as one', async () => {

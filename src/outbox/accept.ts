@@ -26,6 +26,7 @@
 import { randomUUID } from 'node:crypto'
 import {
   isComputedField,
+  isTempRecordId,
   newId,
   newTempRecordId,
   type BaseSchema,
@@ -36,6 +37,7 @@ import {
 import {
   claimIdempotencyKey,
   compactFields,
+  findCreatesByTempIds,
   getRecords,
   lockFeed,
   type Db,
@@ -137,6 +139,8 @@ interface PlanContext extends AcceptOptions {
   db: Db
   typecast: boolean
   working: Map<string, RecordState>
+  /** Temporary IDs named by the request whose creates have committed → Airtable's IDs. */
+  aliases: Map<string, string>
   merge: Field[] | undefined
   nowMs: number
 }
@@ -180,7 +184,9 @@ function idempotencyMismatch(key: string): WriteValidationError {
 }
 
 async function planContext(tx: Db, options: AcceptOptions): Promise<PlanContext> {
-  const ids = options.records.flatMap((r) => (typeof r.id === 'string' ? [r.id] : []))
+  const named = options.records.flatMap((r) => (typeof r.id === 'string' ? [r.id] : []))
+  const aliases = await committedTempIds(tx, { baseId: options.baseId, ids: named })
+  const ids = named.map((id) => aliases.get(id) ?? id)
   const stored = await getRecords(tx, { baseId: options.baseId, tableId: options.table.id, ids })
   const resolve = (key: string): Field => resolveField(options.table, key, fieldOptions(options))
   return {
@@ -188,12 +194,32 @@ async function planContext(tx: Db, options: AcceptOptions): Promise<PlanContext>
     db: tx,
     typecast: options.typecast ?? false,
     working: new Map(stored.map((r) => [r.id, { ...r }])),
+    aliases,
     merge:
       options.fieldsToMergeOn === undefined
         ? undefined
         : mergeFieldsOf(options.table, options.fieldsToMergeOn, resolve),
     nowMs: options.nowMs ?? Date.now(),
   }
+}
+
+/**
+ * A temporary ID stays valid after its create commits: a client that queued an edit of a record
+ * it created may send it after the writer swapped the ID (the mirror then knows only Airtable's).
+ */
+async function committedTempIds(
+  tx: Db,
+  options: { baseId: string; ids: readonly string[] },
+): Promise<Map<string, string>> {
+  const temps = options.ids.filter(isTempRecordId)
+  const creates = await findCreatesByTempIds(tx, { baseId: options.baseId, tempRecordIds: temps })
+  const aliases = new Map<string, string>()
+  for (const create of creates) {
+    const { tempRecordId, recordId } = create
+    if (create.state !== 'committed' || tempRecordId === undefined) continue
+    if (recordId !== undefined && !isTempRecordId(recordId)) aliases.set(tempRecordId, recordId)
+  }
+  return aliases
 }
 
 function fieldOptions(options: AcceptOptions): { isKnown?: (field: Field) => boolean } {
@@ -261,7 +287,7 @@ async function load(ctx: PlanContext, id: string): Promise<RecordState> {
 }
 
 function existing(ctx: PlanContext, id: string | undefined): RecordState {
-  const record = id === undefined ? undefined : ctx.working.get(id)
+  const record = id === undefined ? undefined : ctx.working.get(ctx.aliases.get(id) ?? id)
   if (record === undefined) throw rowDoesNotExistError(id ?? 'undefined')
   return record
 }
