@@ -16,7 +16,7 @@ export function SyncToasts(): ReactNode {
         }
         return
       case 'offline':
-        toast.warning('You are offline. Changes are kept and sent when you reconnect.')
+        // The offline banner says it and stays; a toast too would only cover the page's buttons.
         return
       case 'online':
         toast.success('Back online.')
