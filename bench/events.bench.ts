@@ -7,7 +7,8 @@
  * the clients connected and at its peak. The server runs in its own process (this file, forked)
  * so its memory is its own; changes are written into its mirror there, as ingestion would.
  *
- * AIRSYNC_BENCH_SSE_CLIENTS / AIRSYNC_BENCH_SSE_CHANGES override 1,000 clients / 250 changes.
+ * AIRSYNC_BENCH_SSE_CLIENTS / AIRSYNC_BENCH_SSE_CHANGES override 1,000 clients / 250 changes;
+ * AIRSYNC_BENCH_SSE_DATABASE_URL puts the mirror on PostgreSQL.
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -16,7 +17,7 @@ import { loadSeed, startEmulator } from '../src/emulator/index.ts'
 import { issueDevToken } from '../src/policy/index.ts'
 import { findField, findTable } from '../src/protocol/index.ts'
 import { createAirsyncServer, serverConfigSchema } from '../src/server/index.ts'
-import { migrate, openPglite, upsertRecords } from '../src/store/index.ts'
+import { migrate, openPglite, openPostgres, upsertRecords } from '../src/store/index.ts'
 import { openEvents, type SseClient } from '../test/events-client.ts'
 import { quantile, type BenchCase, type Benchmark } from './lib.ts'
 
@@ -43,7 +44,12 @@ async function serverProcess(): Promise<void> {
     bases: [loadSeed('presence')],
     rateLimit: false,
   })
-  const db = await openPglite({ memory: true })
+  // AIRSYNC_BENCH_SSE_DATABASE_URL: the mirror on PostgreSQL (a fresh schema) instead of PGlite.
+  const databaseUrl = process.env['AIRSYNC_BENCH_SSE_DATABASE_URL']
+  const db =
+    databaseUrl === undefined
+      ? await openPglite({ memory: true })
+      : await openPostgres({ connectionString: databaseUrl, schema: `bench_sse_${Date.now()}` })
   await migrate(db)
   const config = serverConfigSchema.parse({
     airtableApiUrl: emulator.url,
