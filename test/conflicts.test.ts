@@ -91,7 +91,7 @@ async function opsEdit(table: string, record: Raw): Promise<void> {
 /** An async write through airsync with the values the app last saw. @returns its mutation ID */
 async function appWrite(
   scene: string,
-  write: { table: string; record: Raw; fields: Record<string, unknown> },
+  write: { table: string; record: Raw; fields: Record<string, unknown>; typecast?: boolean },
 ): Promise<string> {
   const baseFields = Object.fromEntries(
     Object.keys(write.fields).map((name) => [name, write.record.fields[name] ?? null]),
@@ -102,7 +102,7 @@ async function appWrite(
       method: 'PATCH',
       token: stack.serviceKey,
       headers: { 'content-type': 'application/json', prefer: 'respond-async' },
-      body: JSON.stringify({ fields: write.fields, baseFields }),
+      body: JSON.stringify({ fields: write.fields, baseFields, typecast: write.typecast }),
     },
   )
   const body = await json<{ mutations: { id: string }[] }>(response)
@@ -146,7 +146,10 @@ beforeAll(async () => {
   if (r1 === undefined || r2 === undefined || r3 === undefined || r4 === undefined) {
     throw new Error('too few sessions')
   }
-  if (r5 === undefined || r6 === undefined || r7 === undefined) throw new Error('too few sessions')
+  const r8 = ops[7]
+  if (r5 === undefined || r6 === undefined || r7 === undefined || r8 === undefined) {
+    throw new Error('too few sessions')
+  }
   // Ops edit first, the app writes later (so its edit is the newer one for latest-wins).
   await opsEdit(OPS, { id: r1.id, fields: { 'Cal.com Booking ID': 'cal-ops' } })
   await opsEdit(OPS, { id: r2.id, fields: { 'Transaction ID': 'txn-ops' } })
@@ -198,6 +201,22 @@ beforeAll(async () => {
     },
   )
   await appWrite('refused', { table: OPS, record: r7, fields: { 'Booking Ref': 'gone' } })
+  // Two tabs edit one field in turn, both from the same view of it. The first write commits
+  // first (its different typecast keeps the two apart, as if it were in flight when the second
+  // came), so Airtable's Last Modified is then later than the second edit, yet that edit is the
+  // newer one and must win.
+  await appWrite('own write first', {
+    table: OPS,
+    record: r8,
+    fields: { 'Booking Ref': 'ref-tab-a' },
+    typecast: true,
+  })
+  await sleep(20)
+  await appWrite('own write second', {
+    table: OPS,
+    record: r8,
+    fields: { 'Booking Ref': 'ref-tab-b' },
+  })
 
   const { db, airtable, limiter } = stack.server
   const schema = (await loadBaseSchema(db, stack.baseId))?.schema
@@ -244,7 +263,7 @@ async function conflictAudit(scene: string): Promise<AuditEntryBody> {
 }
 
 test('each policy settles its field as declared, and Airtable has the result', async () => {
-  const [r1, r2, r3, , r5, r6] = ops
+  const [r1, r2, r3, , r5, r6, , r8] = ops
   const sessions = await upstream(OPS)
   const field = (id: string | undefined, name: string): unknown =>
     sessions.get(id ?? '')?.fields[name]
@@ -252,6 +271,8 @@ test('each policy settles its field as declared, and Airtable has the result', a
   expect(field(r2?.id, 'Transaction ID')).toBe('txn-app')
   expect(field(r3?.id, 'Booking Ref')).toBe('ref-app')
   expect(field(r6?.id, 'Booking Ref')).toBe('ref-ops-late')
+  // Airtable's stamp of airsync's own earlier write does not beat a newer edit.
+  expect(field(r8?.id, 'Booking Ref')).toBe('ref-tab-b')
   // A field nobody else changed merges with ops' edit of another field.
   expect(field(r5?.id, 'Transaction ID')).toBe('txn-merged')
   expect(field(r5?.id, 'Cal.com Booking ID')).toBe('cal-ops-other-field')
@@ -264,6 +285,7 @@ test.each([
   ['local-wins', 'local-wins', 'local'],
   ['latest-wins local', 'latest-wins', 'local'],
   ['latest-wins remote', 'latest-wins', 'remote'],
+  ['own write second', 'latest-wins', 'local'],
   ['merge-sets', 'merge-sets', 'merged'],
 ])('the audit log shows the %s conflict', async (scene, policy, resolution) => {
   const entry = await conflictAudit(scene)

@@ -10,10 +10,11 @@
  *   `remote-wins` keeps Airtable's value; `local-wins` writes the local one; `latest-wins`
  *   compares the local edit time with Airtable's last modification (ties and unknown times go to
  *   `tieBreak`, by default Airtable's value — [?] Airtable gives last-modified times per record,
- *   or per field only through a lastModifiedTime field); `merge-sets` unions multi-selects and
- *   links: Airtable's items in its order, minus those the writer removed relative to the base,
- *   plus the writer's additions in the writer's order; `manual` holds the whole mutation for a
- *   person (the other fields' decisions are still reported).
+ *   or per field only through a lastModifiedTime field, which stamps airsync's own writes at
+ *   commit: writer-conflicts.ts counts those from their edit time); `merge-sets` unions
+ *   multi-selects and links: Airtable's items in its order, minus those the writer removed
+ *   relative to the base, plus the writer's additions in the writer's order; `manual` holds the
+ *   whole mutation for a person (the other fields' decisions are still reported).
  * - `merge-sets` on a value that is not a list cannot merge: it is held, like `manual`.
  * - A base that is given covers every written field: a field missing from it was seen blank
  *   (Airtable omits empty cells). Without a base (`undefined`) nothing is checked: last write wins.

@@ -15,8 +15,17 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { AirtableRecord, BaseSchema, Field } from '../protocol/index.ts'
-import { appendAudit, lockFeed, recordConflict, type AuditInput, type Db } from '../store/index.ts'
+import {
+  appendAudit,
+  lastCommittedFieldWrites,
+  lockFeed,
+  recordConflict,
+  type AuditInput,
+  type CommittedFieldWrite,
+  type Db,
+} from '../store/index.ts'
 import type { PlannedRequest } from './batch.ts'
+import { cellsEqual } from './cell-equality.ts'
 import type { CoalescedMutation } from './coalesce.ts'
 import {
   resolveThreeWay,
@@ -45,11 +54,12 @@ export async function runConflictStage(
   const checked = requests.flatMap((r) => r.mutations.filter(needsCheck))
   if (checked.length === 0) return [...requests]
   const remote = await readRemote(ctx, checked)
+  const ownWrites = await readOwnWrites(ctx, checked)
   const outcomes = new Map<CoalescedMutation, ThreeWayResult>()
   for (const entry of checked) {
     const record = remote.get(entry.recordId ?? '')
     if (record === undefined) continue
-    outcomes.set(entry, decide(ctx, entry, record))
+    outcomes.set(entry, decide(ctx, entry, { record, ownWrites }))
   }
   const held = await record(ctx, outcomes, remote)
   return requests
@@ -90,12 +100,35 @@ async function readRemote(
   return found
 }
 
+/** Keys {@link CommittedFieldWrite}s by table, record and field. */
+const ownWriteKey = (tableId: string, recordId: string, fieldId: string): string =>
+  JSON.stringify([tableId, recordId, fieldId])
+
+/** airsync's latest committed write of each `latest-wins` field checked this round (one query). */
+async function readOwnWrites(
+  ctx: ConflictStageContext,
+  entries: readonly CoalescedMutation[],
+): Promise<Map<string, CommittedFieldWrite>> {
+  const fields = entries.flatMap(({ tableId, recordId = '', fields: written }) =>
+    Object.keys(written)
+      .filter((fieldId) => ctx.policyFor(tableId, fieldId) === 'latest-wins')
+      .map((fieldId) => ({ tableId, recordId, fieldId })),
+  )
+  const writes = await lastCommittedFieldWrites(ctx.db, { baseId: ctx.apply.baseId, fields })
+  return new Map(writes.map((w) => [ownWriteKey(w.tableId, w.recordId, w.fieldId), w]))
+}
+
 function decide(
   ctx: ConflictStageContext,
   entry: CoalescedMutation,
-  remote: AirtableRecord,
+  seen: { record: AirtableRecord; ownWrites: ReadonlyMap<string, CommittedFieldWrite> },
 ): ThreeWayResult {
-  const modifiedAt = lastModifiedReader(ctx.schema, entry.tableId, remote)
+  const remote = seen.record
+  const stampOf = lastModifiedReader(ctx.schema, entry.tableId, remote)
+  const modifiedAt = (fieldId: string): number | undefined => {
+    const own = seen.ownWrites.get(ownWriteKey(entry.tableId, entry.recordId ?? '', fieldId))
+    return remoteEditedAt(stampOf(fieldId), own, remote.fields[fieldId])
+  }
   return resolveThreeWay({
     base: entry.baseFields,
     remote: remote.fields,
@@ -105,6 +138,22 @@ function decide(
     localEditedAtMs: (fieldId) => entry.fieldEditedAtMs[fieldId],
     remoteModifiedAtMs: modifiedAt,
   })
+}
+
+/**
+ * When Airtable's value of a field was edited, as `latest-wins` compares it. Airtable stamps
+ * airsync's own write when it commits, which may be later than a newer edit queued meanwhile:
+ * while Airtable still holds the value of airsync's latest committed write of the field, that
+ * write's edit (acceptance) time counts, not the stamp. (Someone later setting that same value
+ * again in Airtable is taken for airsync's write: the values cannot tell them apart.)
+ */
+function remoteEditedAt(
+  stampMs: number | undefined,
+  own: Pick<CommittedFieldWrite, 'value' | 'createdAt'> | undefined,
+  remoteValue: unknown,
+): number | undefined {
+  if (own === undefined || !cellsEqual(own.value, remoteValue)) return stampMs
+  return Date.parse(own.createdAt)
 }
 
 /**

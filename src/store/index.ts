@@ -104,6 +104,7 @@ export {
   findCreatesByTempIds,
   reassignRecordId,
   committedCreateRecordIds,
+  lastCommittedFieldWrites,
   updateMutation,
   outboxStats,
   type MutationOp,
@@ -112,6 +113,8 @@ export {
   type StoredMutation,
   type MutationPatch,
   type OutboxStats,
+  type RecordFieldRef,
+  type CommittedFieldWrite,
 } from './outbox.ts'
 export {
   claimIdempotencyKey,

@@ -209,6 +209,58 @@ export async function committedCreateRecordIds(
   return rows.map((row) => row.record_id)
 }
 
+/** One field of one record (field ID). */
+export interface RecordFieldRef {
+  tableId: string
+  recordId: string
+  fieldId: string
+}
+
+/** What airsync's latest committed mutation of a record wrote to a field, and when it was made. */
+export interface CommittedFieldWrite extends RecordFieldRef {
+  value: unknown
+  /** When the mutation was accepted (the edit time latest-wins compares). */
+  createdAt: string
+}
+
+/**
+ * For each field asked, the latest committed mutation of its record that wrote it (absent when
+ * none did), in one query: Airtable stamps airsync's own writes at commit, later than the edits.
+ */
+export async function lastCommittedFieldWrites(
+  db: Db,
+  options: { baseId: string; fields: readonly RecordFieldRef[] },
+): Promise<CommittedFieldWrite[]> {
+  if (options.fields.length === 0) return []
+  const wanted = options.fields.map((f) => ({
+    table_id: f.tableId,
+    record_id: f.recordId,
+    field_id: f.fieldId,
+  }))
+  const rows = await db.query<{
+    table_id: string
+    record_id: string
+    field_id: string
+    value: unknown
+    created_at: unknown
+  }>(
+    `select distinct on (w.table_id, w.record_id, w.field_id)
+       w.table_id, w.record_id, w.field_id, o.fields -> w.field_id as value, o.created_at
+     from jsonb_to_recordset($2::jsonb) as w(table_id text, record_id text, field_id text)
+     join outbox o on o.base_id = $1 and o.table_id = w.table_id and o.record_id = w.record_id
+       and o.state = 'committed' and o.fields ? w.field_id
+     order by w.table_id, w.record_id, w.field_id, o.position desc`,
+    [options.baseId, jsonParam(wanted)],
+  )
+  return rows.map((row) => ({
+    tableId: row.table_id,
+    recordId: row.record_id,
+    fieldId: row.field_id,
+    value: row.value,
+    createdAt: isoOf(row.created_at),
+  }))
+}
+
 /** A change to a mutation: omitted = untouched, `null` = cleared. */
 export interface MutationPatch {
   state?: MutationState
