@@ -92,13 +92,23 @@ export async function saveIdempotentResponse(
   )
 }
 
-/** Forgets keys older than `ageMs`; returns how many. */
+/**
+ * Forgets keys older than `ageMs`, but never one whose mutations are still open (queued, sending
+ * or held in a conflict): a retry of that request must still be deduplicated. A request replayed
+ * after its key is gone claims it afresh. @returns how many keys were deleted
+ */
 export async function pruneIdempotencyKeys(
   db: Db,
   options: { ageMs: number; nowMs?: number },
 ): Promise<number> {
   const rows = await db.query<{ n: unknown }>(
-    `with pruned as (delete from idempotency where created_at < $1 returning 1)
+    `with pruned as (
+       delete from idempotency i
+       where i.created_at < $1
+         and not exists (
+           select 1 from outbox o
+           where o.mutation_id = any(i.mutation_ids) and o.state in ('queued', 'sending', 'conflict'))
+       returning 1)
      select count(*) as n from pruned`,
     [new Date((options.nowMs ?? Date.now()) - options.ageMs)],
   )
