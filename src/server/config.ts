@@ -93,6 +93,12 @@ export const serverConfigSchema = z.object({
    * @default 7_776_000_000 (90 days)
    */
   auditRetentionMs: z.coerce.number().int().min(0).default(7_776_000_000),
+  /**
+   * `AIRSYNC_IDEMPOTENCY_RETENTION_MS`: how long idempotency keys are kept (a key whose mutations
+   * are still open is kept until they settle); 0 keeps them forever. A request replayed after its
+   * key is gone is handled as a new one. @default 86_400_000 (24 h)
+   */
+  idempotencyRetentionMs: z.coerce.number().int().min(0).default(86_400_000),
   /** `AIRSYNC_EVENTS_HEARTBEAT_MS`: heartbeat comment period of `/v1/events`. @default 15_000 */
   eventsHeartbeatMs: z.coerce.number().int().positive().default(15_000),
   /** `AIRSYNC_EVENTS_MAX_STREAMS_PER_USER`: open `/v1/events` streams per user. @default 5 */

@@ -37,6 +37,7 @@ import type { ServerConfig, ServerConfigExtras } from './config.ts'
 import { createAuditRetentionService } from './audit-retention.ts'
 import { devSignInOptions } from './dev-sign-in.ts'
 import { createFeedRetentionService } from './feed-retention.ts'
+import { createIdempotencyRetentionService } from './idempotency-retention.ts'
 import { ingestOptions, logIngestEvent } from './ingest.ts'
 import { createSyncMetrics, type SyncMetrics } from './metrics.ts'
 import { listen, type Listener } from './node.ts'
@@ -227,6 +228,11 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
     retentionMs: options.auditRetentionMs,
     logger,
   })
+  const idempotencyRetention = createIdempotencyRetentionService({
+    db,
+    retentionMs: options.idempotencyRetentionMs,
+    logger,
+  })
   // The API serves /v0 from the mirror and /healthz, /v1/status, /metrics from these providers.
   const app: Hono = new Hono()
   app.route(
@@ -278,9 +284,12 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
       await ingest?.webhookChecked
       await sync.run()
     })().catch((error: unknown) => logger.error({ err: error }, 'sync stopped'))
-    streamRuns = Promise.all([events.run(), retention.run(), auditRetention.run()]).catch(
-      (error: unknown) => logger.error({ err: error }, 'change stream stopped'),
-    )
+    streamRuns = Promise.all([
+      events.run(),
+      retention.run(),
+      auditRetention.run(),
+      idempotencyRetention.run(),
+    ]).catch((error: unknown) => logger.error({ err: error }, 'change stream stopped'))
     logger.info({ url: listener.url, baseId, ready }, 'airsync listening')
     return listener.url
   }
@@ -293,7 +302,12 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
       await ingestRun
       await sync.stop()
       await syncRun
-      await Promise.all([events.stop(), retention.stop(), auditRetention.stop()])
+      await Promise.all([
+        events.stop(),
+        retention.stop(),
+        auditRetention.stop(),
+        idempotencyRetention.stop(),
+      ])
       await streamRuns
       await listener?.close()
       if (ownsDb) await db.close()

@@ -34,6 +34,7 @@ export const ENV_NAMES = {
   airtableRateWindowMs: 'AIRSYNC_RATE_WINDOW_MS',
   airtableTimeoutMs: 'AIRSYNC_AIRTABLE_TIMEOUT_MS',
   auditRetentionMs: 'AIRSYNC_AUDIT_RETENTION_MS',
+  idempotencyRetentionMs: 'AIRSYNC_IDEMPOTENCY_RETENTION_MS',
   resyncIntervalMs: 'AIRSYNC_RESYNC_INTERVAL_MS',
   logLevel: 'AIRSYNC_LOG_LEVEL',
   operationsAccess: 'AIRSYNC_OPERATIONS_ACCESS',
@@ -72,6 +73,7 @@ export const ENV_USAGE = `Environment:
                           instead of AIRSYNC_RATE_LIMIT's token bucket (default 0: bucket)
   AIRSYNC_AIRTABLE_TIMEOUT_MS  give up an Airtable request after this long (default 30000)
   AIRSYNC_AUDIT_RETENTION_MS  audit log retention, 0 = forever (default 90 days)
+  AIRSYNC_IDEMPOTENCY_RETENTION_MS  idempotency key retention, 0 = forever (default 24 h)
   AIRSYNC_OUTBOX_WRITER   on|off: send the outbox to Airtable (default on; one writer per base)
   AIRSYNC_MERGE_FIELDS    JSON {"Table": ["Field"]}: creates of these tables go through upsert
   AIRSYNC_RESYNC_INTERVAL_MS  full resync period, 0 = at start only (default 0)
