@@ -203,6 +203,35 @@ describe('RateLimiter with a sliding window per base', () => {
     expect(Math.max(...times)).toBe(9 * 1050 + 4 * 20)
   })
 
+  test('requests that left late count from when they left', async () => {
+    const limiter = new RateLimiter({ baseWindow: { requests: 5, windowMs: 1050 } })
+    const grantedAt: number[] = []
+    const acquire = (): void =>
+      void limiter.acquire({ baseId: 'appA', tokenKey: 't', priority: 'write' }).then(() => {
+        grantedAt.push(Date.now())
+      })
+    for (let i = 0; i < 5; i++) acquire()
+    await vi.advanceTimersByTimeAsync(100)
+    expect(grantedAt).toEqual([0, 20, 40, 60, 80])
+    // Behind a busy event loop, four left at 100 ms and the last at 300 ms.
+    for (let i = 0; i < 4; i++) limiter.markSent('appA')
+    await vi.advanceTimersByTimeAsync(200)
+    limiter.markSent('appA')
+    acquire()
+    // Not 1,050 ms after the first grant but 1,050 ms after the first request left.
+    await vi.advanceTimersByTimeAsync(1_149 - 300)
+    expect(grantedAt).toHaveLength(5)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(grantedAt.at(-1)).toBe(1_150)
+  })
+
+  test('a send with no grant waiting leaves the books alone', async () => {
+    const limiter = new RateLimiter({ baseWindow: { requests: 5, windowMs: 1050 } })
+    limiter.markSent('appA')
+    const grants = await run(limiter, [{ atMs: 0, priority: 'write', baseId: 'appA' }])
+    expect(grants[0]?.grantedMs).toBe(0)
+  })
+
   test('a 429 pauses the base in window mode too', async () => {
     const limiter = new RateLimiter({ baseWindow: { requests: 5, windowMs: 1050 } })
     limiter.pause('appA', 30_000)

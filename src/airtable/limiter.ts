@@ -24,7 +24,15 @@ import {
   type BucketConfig,
   type BucketState,
 } from './token-bucket.ts'
-import { windowTake, windowWaitMs, type WindowConfig, type WindowLog } from './sliding-window.ts'
+import {
+  windowMove,
+  windowTake,
+  windowWaitMs,
+  type WindowConfig,
+  type WindowLog,
+} from './sliding-window.ts'
+
+const UNSENT_FORGET_MS = 60_000
 
 /** Who is asking: user writes first, then change ingestion, then background resync. */
 export type Priority = 'write' | 'ingest' | 'resync'
@@ -115,6 +123,8 @@ export class RateLimiter {
   readonly #buckets = new Map<string, BucketState>()
   readonly #window: WindowConfig | undefined
   readonly #windows = new Map<string, WindowLog>()
+  /** Window mode: grant times per base whose requests have not been seen leaving yet. */
+  readonly #unsent = new Map<string, number[]>()
   readonly #queues: Record<Priority, Waiter[]> = { write: [], ingest: [], resync: [] }
   #timer: unknown = undefined
   #counters = { grants: 0, waits: 0, waitedMsTotal: 0, pauses: 0 }
@@ -173,6 +183,23 @@ export class RateLimiter {
     const state = this.#bucket(`base:${baseId}`, this.#base, nowMs)
     this.#buckets.set(`base:${baseId}`, pause(state, this.#base, { nowMs, untilMs: nowMs + ms }))
     this.#counters.pauses++
+    this.#drain()
+  }
+
+  /**
+   * A request of the base left now (wire-times.ts): in window mode, the oldest grant not yet
+   * seen leaving counts from `atMs` instead. Grants are interchangeable in the books, so which
+   * request left does not matter, only when.
+   */
+  markSent(baseId: string, atMs: number = this.#clock.now()): void {
+    if (this.#window === undefined) return
+    const unsent = this.#unsent.get(baseId) ?? []
+    // A grant whose request never left (aborted, failed to connect) stops waiting after a minute.
+    while (unsent[0] !== undefined && unsent[0] < atMs - UNSENT_FORGET_MS) unsent.shift()
+    const grantMs = unsent.shift()
+    if (grantMs === undefined) return
+    const log = this.#windows.get(baseId) ?? []
+    this.#windows.set(baseId, windowMove(log, grantMs, Math.max(grantMs, atMs)))
     this.#drain()
   }
 
@@ -254,6 +281,11 @@ export class RateLimiter {
     if (this.#window === undefined || request.baseId === undefined) return
     const log = this.#windows.get(request.baseId) ?? []
     this.#windows.set(request.baseId, windowTake(log, this.#window, nowMs))
+    const unsent = (this.#unsent.get(request.baseId) ?? []).filter(
+      (grantMs) => grantMs >= nowMs - UNSENT_FORGET_MS,
+    )
+    unsent.push(nowMs)
+    this.#unsent.set(request.baseId, unsent)
   }
 
   #grant(waiter: Waiter, nowMs: number): void {

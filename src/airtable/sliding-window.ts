@@ -5,7 +5,9 @@
  * second for network jitter, sends at 5 per (1 s + margin) without ever putting a sixth request
  * in Airtable's window. A token bucket must run below 5/s for the same safety (limiter.ts).
  *
- * The state is the grant times still inside the window, oldest first.
+ * The state is the grant times still inside the window, oldest first. A grant's time moves to
+ * when its request actually left ({@link windowMove}): a busy event loop or a new connection can
+ * hold a granted request back for a hundred milliseconds or more, and Airtable counts arrivals.
  */
 
 /** The window: `requests` grants per `windowMs`. */
@@ -35,4 +37,15 @@ export function windowWaitMs(log: WindowLog, config: WindowConfig, nowMs: number
 /** The log after a grant at `nowMs`. */
 export function windowTake(log: WindowLog, config: WindowConfig, nowMs: number): WindowLog {
   return [...prune(log, config, nowMs), nowMs]
+}
+
+/**
+ * The log with a grant made at `fromMs` moved to `toMs` (≥ `fromMs`), when its request left;
+ * a grant already pruned is put back, as the request counts from when it left.
+ */
+export function windowMove(log: WindowLog, fromMs: number, toMs: number): WindowLog {
+  const index = log.indexOf(fromMs)
+  const rest = index < 0 ? [...log] : [...log.slice(0, index), ...log.slice(index + 1)]
+  const at = rest.findIndex((atMs) => atMs > toMs)
+  return at < 0 ? [...rest, toMs] : [...rest.slice(0, at), toMs, ...rest.slice(at)]
 }

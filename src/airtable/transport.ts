@@ -20,6 +20,7 @@ import {
   toAirtableError,
 } from './errors.ts'
 import { defaultRateLimiter, type Priority, type RateLimiter } from './limiter.ts'
+import { watchRequestsLeaving } from './wire-times.ts'
 import {
   DEFAULT_RETRY_POLICY,
   decideRetry,
@@ -152,6 +153,8 @@ export function createTransport(options: TransportOptions): Transport {
   const apiUrl = options.apiUrl ?? 'https://api.airtable.com'
   const fetchFn: FetchLike = options.fetch ?? ((url, init) => globalThis.fetch(url, init))
   const limiter = options.limiter ?? defaultRateLimiter()
+  // Node's fetch says when each request leaves; the limiter's window counts from then.
+  if (options.fetch === undefined) watchRequestsLeaving(apiUrl, limiter)
   const clock = options.clock ?? systemClock
   const random = options.random ?? Math.random
   const policy: RetryPolicy = {
