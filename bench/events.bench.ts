@@ -8,7 +8,8 @@
  * so its memory is its own; changes are written into its mirror there, as ingestion would.
  *
  * AIRSYNC_BENCH_SSE_CLIENTS / AIRSYNC_BENCH_SSE_CHANGES override 1,000 clients / 250 changes;
- * AIRSYNC_BENCH_SSE_DATABASE_URL puts the mirror on PostgreSQL.
+ * AIRSYNC_BENCH_SSE_DATABASE_URL puts the mirror on PostgreSQL; AIRSYNC_BENCH_SSE_CPU_PROF=DIR
+ * writes a CPU profile of the server process to DIR.
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -133,8 +134,14 @@ function nextMessage<T extends ToParent['type']>(
 }
 
 async function fanOutCase(): Promise<BenchCase> {
+  // AIRSYNC_BENCH_SSE_CPU_PROF=DIR: a V8 CPU profile of the server process, written to DIR.
+  const profileDir = process.env['AIRSYNC_BENCH_SSE_CPU_PROF']
   const child = fork(fileURLToPath(import.meta.url), [], {
     env: { ...process.env, [CHILD_FLAG]: '1' },
+    execArgv: [
+      ...process.execArgv,
+      ...(profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   const ready = await nextMessage(child, 'ready')

@@ -93,6 +93,55 @@ describe('GET /v1/events', () => {
     expect(member.events.map((e) => e.id)).toEqual([a1, a2, a3].map(String))
   })
 
+  test('one batch with two members’ own rows and a shared row: each gets the shared row and only their own', async () => {
+    // Members Registry: an own-row rule (bound to each member's claims, so judged per member);
+    // Templates: one rule for every member (judged once, its event shared). Written in one
+    // transaction, the three entries reach the hub as one batch, sent as one chunk per stream.
+    const member = await stream(stack.tokens.member)
+    const other = await stream(theirToken)
+    const admin = await stream(stack.tokens.admin)
+    const [a, b, t] = await stack.server.db.transaction(async (db) => [
+      await editRecord(stack, {
+        db,
+        table: 'Members Registry',
+        id: mine.id,
+        fields: { 'About You': 'batch a' },
+      }),
+      await editRecord(stack, {
+        db,
+        table: 'Members Registry',
+        id: theirs.id,
+        fields: { 'About You': 'batch b' },
+      }),
+      await editRecord(stack, {
+        db,
+        table: 'Templates',
+        id: activeTemplate.id,
+        fields: { 'Message Body': 'batch t' },
+      }),
+    ])
+    await member.waitFor(hasSeq(t))
+    await other.waitFor(hasSeq(t))
+    await admin.waitFor(hasSeq(t))
+    expect(records(member.events).map((e) => [e.seq, e.recordId])).toEqual([
+      [a, mine.id],
+      [t, activeTemplate.id],
+    ])
+    expect(records(other.events).map((e) => [e.seq, e.recordId])).toEqual([
+      [b, theirs.id],
+      [t, activeTemplate.id],
+    ])
+    expect(records(member.events)[0]!.fields['About You']).toBe('batch a')
+    expect(records(other.events)[0]!.fields['About You']).toBe('batch b')
+    expect(records(other.events)[0]!.fields['Email']).toBe(theirs.fields['Email'])
+    expect(seqs(admin.events)).toEqual([a, b, t])
+
+    const metrics = await (await stack.request('/metrics', { token: stack.serviceKey })).text()
+    expect(metrics).toMatch(/^airsync_event_streams_open 3$/m)
+    const sent = Number(/^airsync_events_sent_total (\d+)$/m.exec(metrics)?.[1])
+    expect(sent).toBeGreaterThanOrEqual(7)
+  })
+
   test('edits in the emulator (UI and API) reach the right member, in order, and no one else', async () => {
     const member = await stream(stack.tokens.member)
     const other = await stream(theirToken)

@@ -4,6 +4,7 @@
  * global), which the API's `/metrics` route serves and may add its own metrics to (read latency).
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+import type { EventHubStats } from '../api/index.ts'
 import type { RateLimiter, RequestEvent } from '../airtable/index.ts'
 import { PRIORITIES } from '../airtable/index.ts'
 import type { TableSyncResult } from '../ingest/index.ts'
@@ -117,4 +118,47 @@ export function createSyncMetrics(options: SyncMetricsOptions): SyncMetrics {
       ready.set(value ? 1 : 0)
     },
   }
+}
+
+/**
+ * The change stream's metrics (`GET /v1/events`), read from the hub's counters when scraped:
+ * open streams, events sent, streams dropped as too slow.
+ */
+export function registerEventMetrics(registry: Registry, stats: () => EventHubStats): void {
+  new Gauge({
+    name: 'airsync_event_streams_open',
+    help: 'Open GET /v1/events streams.',
+    registers: [registry],
+    collect() {
+      this.set(stats().streams)
+    },
+  })
+  counterFrom(registry, {
+    name: 'airsync_events_sent_total',
+    help: 'Change events sent on GET /v1/events streams (heartbeats not counted).',
+    read: () => stats().eventsSent,
+  })
+  counterFrom(registry, {
+    name: 'airsync_event_streams_dropped_total',
+    help: 'Event streams closed because the client read too slowly (it resumes with Last-Event-ID).',
+    read: () => stats().overflows,
+  })
+}
+
+/** A counter that mirrors a monotonic total kept elsewhere. */
+function counterFrom(
+  registry: Registry,
+  options: { name: string; help: string; read: () => number },
+): void {
+  let seen = 0
+  new Counter({
+    name: options.name,
+    help: options.help,
+    registers: [registry],
+    collect() {
+      const total = options.read()
+      if (total > seen) this.inc(total - seen)
+      seen = Math.max(seen, total)
+    },
+  })
 }

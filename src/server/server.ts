@@ -39,7 +39,7 @@ import { devSignInOptions } from './dev-sign-in.ts'
 import { createFeedRetentionService } from './feed-retention.ts'
 import { createIdempotencyRetentionService } from './idempotency-retention.ts'
 import { ingestOptions, logIngestEvent } from './ingest.ts'
-import { createSyncMetrics, type SyncMetrics } from './metrics.ts'
+import { createSyncMetrics, registerEventMetrics, type SyncMetrics } from './metrics.ts'
 import { listen, type Listener } from './node.ts'
 import { defaultPolicies, PRESENCE_BASE_ID } from './policies.ts'
 import { buildStatus, isBaseSynced, type StatusReport } from './status.ts'
@@ -218,6 +218,7 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
     maxStreamsPerUser: options.eventsMaxStreamsPerUser,
     maxBufferedBytes: options.eventsMaxBufferedBytes,
   })
+  registerEventMetrics(metrics.registry, () => events.stats())
   const retention = createFeedRetentionService({
     db,
     retentionMs: options.feedRetentionMs,

@@ -12,6 +12,7 @@ import {
   deliverChange,
   ROLES,
   type PolicyEngine,
+  type FieldSet,
   type Principal,
   type TableAccess,
 } from '../../policy/index.ts'
@@ -94,28 +95,45 @@ export async function prepareChange(
     ...(entry.kind === 'updated' &&
       entry.changedFieldIds !== undefined && { changedFields: entry.changedFieldIds }),
   }
-  const texts = new Map<unknown, Uint8Array>()
+  const texts = new Map<FieldSet, Uint8Array>()
   let removed: Uint8Array | undefined
+  const judge = (access: TableAccess): Uint8Array | undefined => {
+    switch (deliverChange(access, change, { nowMs: view.nowMs })) {
+      case 'skip':
+        return undefined
+      case 'remove':
+        removed ??= eventText({ ...recordEventBase(entry, table), type: 'record.deleted' })
+        return removed
+      case 'upsert': {
+        let text = texts.get(access.readableFieldIds)
+        if (text === undefined) {
+          text = eventText(upsertEvent(entry, { access, linked, row: rows[1] }))
+          texts.set(access.readableFieldIds, text)
+        }
+        return text
+      }
+    }
+  }
+  // The verdict, by row filter (node identity) and readable fields: deliverChange reads nothing
+  // else of the access, and an AST is immutable. A role's rule without claims is one node shared
+  // by every user of the role, so it is judged once; a rule with claims is bound per user
+  // (bindClaims makes a new node), so it is judged per user.
+  const verdicts = new Map<TableAccess['rowFilter'], Map<FieldSet, Uint8Array | undefined>>()
   return {
     seq: entry.seq,
     tableId: entry.tableId,
     textFor(viewer) {
       const access = viewer.access(table)
-      switch (deliverChange(access, change, { nowMs: view.nowMs })) {
-        case 'skip':
-          return undefined
-        case 'remove':
-          removed ??= eventText({ ...recordEventBase(entry, table), type: 'record.deleted' })
-          return removed
-        case 'upsert': {
-          let text = texts.get(access.readableFieldIds)
-          if (text === undefined) {
-            text = eventText(upsertEvent(entry, { access, linked, row: rows[1] }))
-            texts.set(access.readableFieldIds, text)
-          }
-          return text
-        }
+      if (!access.canRead) return undefined
+      let byFields = verdicts.get(access.rowFilter)
+      if (byFields === undefined) {
+        byFields = new Map()
+        verdicts.set(access.rowFilter, byFields)
       }
+      if (byFields.has(access.readableFieldIds)) return byFields.get(access.readableFieldIds)
+      const text = judge(access)
+      byFields.set(access.readableFieldIds, text)
+      return text
     },
   }
 }

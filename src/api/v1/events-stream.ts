@@ -73,6 +73,25 @@ export class EventStream implements StreamViewer {
     if (text !== undefined && this.sse.send(text)) this.sent += 1
   }
 
+  /**
+   * Delivers a batch as {@link deliver} does each change, but queues what is for this stream as
+   * one chunk (one socket write instead of one per event). `join` concatenates texts; the hub
+   * gives one that shares the result between streams sent the same texts.
+   */
+  deliverBatch(batch: readonly PreparedChange[], join: (texts: Uint8Array[]) => Uint8Array): void {
+    const texts: Uint8Array[] = []
+    for (const change of batch) {
+      if (change.seq <= this.cursor) continue
+      this.cursor = change.seq
+      if (this.tableIds !== undefined && !this.tableIds.has(change.tableId)) continue
+      const text = change.textFor(this)
+      if (text !== undefined) texts.push(text)
+    }
+    if (texts.length === 0) return
+    const chunk = texts.length === 1 ? texts[0]! : join(texts)
+    if (this.sse.send(chunk)) this.sent += texts.length
+  }
+
   /** Sends a ready-made event (a reset) and moves the cursor to its seq. */
   sendAt(seq: number, text: string | Uint8Array): void {
     this.cursor = Math.max(this.cursor, seq)
