@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { readChangesAfter } from './feed.ts'
+import { enqueueMutations, updateMutation, type MutationInput } from './outbox.ts'
 import {
   countRecords,
   deleteRecords,
@@ -198,6 +199,25 @@ for (const backend of testBackends()) {
       })
       expect(result.deleted).toEqual([alice.id])
       expect(await listRecordIds(db, T)).toEqual([bob.id])
+    })
+
+    test('deleteRecordsExcept spares records with open outbox mutations', async () => {
+      await using db = await backend.open()
+      const pending = { ...bob, id: 'tmpPendingCreate1' }
+      await upsertRecords(db, { ...T, records: [alice, pending], source: 'local' })
+      const mutation = (mutationId: string, recordId: string): MutationInput => ({
+        mutationId,
+        ...T,
+        recordId,
+        op: recordId === pending.id ? 'create' : 'update',
+        fields: {},
+      })
+      await enqueueMutations(db, [mutation('mutCreate', pending.id), mutation('mutEdit', alice.id)])
+      const sync = { ...T, keepIds: [], source: 'full-sync' } as const
+      expect((await deleteRecordsExcept(db, sync)).deleted).toEqual([])
+      await updateMutation(db, 'mutEdit', { state: 'committed' })
+      expect((await deleteRecordsExcept(db, sync)).deleted).toEqual([alice.id])
+      expect(await listRecordIds(db, T)).toEqual([pending.id])
     })
 
     test('a failed transaction leaves neither records nor feed entries', async () => {

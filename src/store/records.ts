@@ -153,7 +153,12 @@ export interface DeleteRecordsExceptOptions extends TableRef, WriteOrigin {
   unchangedSinceSeq?: number | undefined
 }
 
-/** Deletes the table's records not in `keepIds`: the deletion half of a full sync. */
+/**
+ * Deletes the table's records not in `keepIds`: the deletion half of a full sync. A record with
+ * an open outbox mutation is spared: it may be a create Airtable has not seen yet (its temporary
+ * ID must keep naming it for later edits), and the outbox settles it either way (a refused write
+ * puts the mirror back to Airtable's value).
+ */
 export function deleteRecordsExcept(
   db: Db,
   options: DeleteRecordsExceptOptions,
@@ -161,10 +166,14 @@ export function deleteRecordsExcept(
   return db.transaction(async (tx) => {
     await lockFeed(tx)
     const rows = await tx.query<{ id: string; fields: Fields }>(
-      `delete from records
-       where base_id = $1 and table_id = $2 and not (id = any($3::text[]))
-         and ($4::bigint is null or last_seq <= $4::bigint)
-       returning id, fields`,
+      `delete from records r
+       where r.base_id = $1 and r.table_id = $2 and not (r.id = any($3::text[]))
+         and ($4::bigint is null or r.last_seq <= $4::bigint)
+         and not exists (
+           select 1 from outbox o
+           where o.base_id = r.base_id and o.record_id = r.id
+             and o.state in ('queued', 'sending', 'conflict'))
+       returning r.id, r.fields`,
       [options.baseId, options.tableId, [...options.keepIds], options.unchangedSinceSeq ?? null],
     )
     return emitDeletions(tx, options, rows)
