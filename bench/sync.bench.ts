@@ -5,14 +5,15 @@
  * Airtable would, so the mirror's writes do not delay its clock. Reported as records/s and as a
  * ratio of the 500 records/s ceiling (100 per page × 5 pages/s), on stderr after the run.
  *
- * AIRSYNC_BENCH_RATE overrides the client's requests/s (default: the server's default).
+ * The client is paced as the server's defaults pace it (AIRSYNC_RATE_LIMIT and
+ * AIRSYNC_RATE_WINDOW_MS apply, as for the server).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createAirtableClient, RateLimiter } from '../src/airtable/index.ts'
+import { createAirtableClient } from '../src/airtable/index.ts'
 import { runFullSync } from '../src/ingest/index.ts'
-import { serverConfigSchema } from '../src/server/index.ts'
+import { createConfiguredLimiter, serverConfigSchema } from '../src/server/index.ts'
 import { migrate, openPglite, type Db } from '../src/store/index.ts'
 import type { Benchmark, BenchCase } from './lib.ts'
 
@@ -58,10 +59,16 @@ async function freshDb(): Promise<Db> {
 
 async function syncCase(): Promise<BenchCase> {
   const { url, child } = await spawnEmulator()
-  const rate = Number(
-    process.env['AIRSYNC_BENCH_RATE'] ??
-      serverConfigSchema.shape.airtableRatePerSecond.parse(undefined),
-  )
+  const pacing = serverConfigSchema
+    .pick({ airtableRatePerSecond: true, airtableRateWindowMs: true })
+    .parse({
+      airtableRatePerSecond: process.env['AIRSYNC_RATE_LIMIT'],
+      airtableRateWindowMs: process.env['AIRSYNC_RATE_WINDOW_MS'],
+    })
+  const paced =
+    pacing.airtableRateWindowMs > 0
+      ? `${pacing.airtableRatePerSecond} per ${pacing.airtableRateWindowMs} ms`
+      : `${pacing.airtableRatePerSecond}/s`
   const dbs = await Promise.all(Array.from({ length: ITERATIONS + 1 }, freshDb))
   const runs: {
     records: number
@@ -80,7 +87,7 @@ async function syncCase(): Promise<BenchCase> {
       const airtable = createAirtableClient({
         token: TOKEN,
         apiUrl: url,
-        limiter: new RateLimiter({ baseRatePerSecond: rate }),
+        limiter: createConfiguredLimiter(pacing),
         onRequest: (event) => {
           if (event.status === 429) rateLimited++
         },
@@ -108,7 +115,7 @@ async function syncCase(): Promise<BenchCase> {
             `${(run.recordsMs / 1000).toFixed(1)} s → ${records.toFixed(0)} records/s = ` +
             `${ratio(records)} of the ${CEILING_RECORDS_PER_S}/s ceiling; with view orders ` +
             `${(run.ms / 1000).toFixed(1)} s → ${overall.toFixed(0)} records/s = ${ratio(overall)} ` +
-            `(limiter ${rate}/s; ${run.rateLimited} × 429)`,
+            `(limiter ${paced}; ${run.rateLimited} × 429)`,
         )
       }
     },

@@ -52,20 +52,19 @@ export const serverConfigSchema = z.object({
   /** `AIRSYNC_JWKS_URL`: verifies asymmetric user tokens (Supabase). */
   jwksUrl: z.url().optional(),
   /**
-   * `AIRSYNC_RATE_LIMIT`: requests per second per base sent to Airtable. Airtable allows 5, but
-   * counts them in a moving one-second window at arrival [?]: at exactly 5/s a few ms of network
-   * jitter puts a sixth request in some window and the base is blocked for 30 s (the bench saw
-   * 1–2 such 429s per Presence sync). 4.5/s leaves ~110 ms of jitter room for 10% of the rate.
-   * @default 4.5
+   * `AIRSYNC_RATE_LIMIT`: requests per base sent to Airtable in any window of
+   * `airtableRateWindowMs` (a whole number there), or per second when that window is 0.
+   * Airtable allows 5 a second, counted in a moving window at arrival [?]. @default 5
    */
-  airtableRatePerSecond: z.coerce.number().positive().default(4.5),
+  airtableRatePerSecond: z.coerce.number().positive().default(5),
   /**
-   * `AIRSYNC_RATE_WINDOW_MS`: when above 0, pace each base as Airtable counts it — at most 5
-   * requests in any window of this many ms — instead of the token bucket at
-   * `airtableRatePerSecond`. 1050 runs at 4.76/s with 50 ms of jitter room (bench/writes.bench.ts
-   * measures both). @default 0 (token bucket)
+   * `AIRSYNC_RATE_WINDOW_MS`: the window of `airtableRatePerSecond`. 1050 is a second plus 50 ms
+   * for network jitter: 4.76 requests/s with no 429 (bench/writes.bench.ts), each request counted
+   * from when it left. 0 paces by a token bucket at `airtableRatePerSecond` instead, which must
+   * then be below 5 (4.5 leaves ~110 ms of jitter room): at exactly 5/s a few ms of jitter puts a
+   * sixth request in some window and the base is blocked for 30 s. @default 1050
    */
-  airtableRateWindowMs: z.coerce.number().int().min(0).default(0),
+  airtableRateWindowMs: z.coerce.number().int().min(0).default(1050),
   /**
    * `AIRSYNC_AIRTABLE_TIMEOUT_MS`: how long a request to Airtable may take before it is given up
    * (a write then has an unknown outcome and is reconciled). @default 30_000

@@ -16,6 +16,7 @@ export { buildStatus, isBaseSynced, type StatusReport, type TableStatus } from '
 export { listen, type Listener, type ListenOptions } from './node.ts'
 export { defaultPolicies, ADMIN_ONLY_POLICIES, PRESENCE_BASE_ID } from './policies.ts'
 export { pullBase, type PullConfig, type PullOptions } from './pull.ts'
+export { createConfiguredLimiter, type RateConfig } from './rate-limiter.ts'
 // For the CLI, which reaches ingest and policy only through the composition root.
 export {
   FullSyncError,

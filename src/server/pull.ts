@@ -2,10 +2,11 @@
  * `pullBase`: one full sync outside a running server (`airsync pull`): opens the store, syncs the
  * base through a fresh limiter, closes the store.
  */
-import { createAirtableClient, RateLimiter } from '../airtable/index.ts'
+import { createAirtableClient } from '../airtable/index.ts'
 import { runFullSync, type FullSyncResult, type ProgressListener } from '../ingest/index.ts'
 import { openStore } from '../store/index.ts'
 import type { ServerConfig } from './config.ts'
+import { createConfiguredLimiter } from './rate-limiter.ts'
 
 /** What a pull needs of the configuration. */
 export type PullConfig = Pick<
@@ -16,6 +17,7 @@ export type PullConfig = Pick<
   | 'databaseUrl'
   | 'dataDir'
   | 'airtableRatePerSecond'
+  | 'airtableRateWindowMs'
 >
 
 /** Options of {@link pullBase}. */
@@ -34,7 +36,7 @@ export async function pullBase(options: PullOptions): Promise<FullSyncResult> {
     const airtable = createAirtableClient({
       token: options.airtableAccessToken,
       apiUrl: options.airtableApiUrl,
-      limiter: new RateLimiter({ baseRatePerSecond: options.airtableRatePerSecond }),
+      limiter: createConfiguredLimiter(options),
     })
     return await runFullSync({
       db,

@@ -12,7 +12,7 @@
  */
 import { Hono } from 'hono'
 import { pino, type Logger } from 'pino'
-import { createAirtableClient, RateLimiter, type AirtableClient } from '../airtable/index.ts'
+import { createAirtableClient, type AirtableClient, type RateLimiter } from '../airtable/index.ts'
 import { createApi, createEventHub, type EventHub } from '../api/index.ts'
 import {
   createFullSyncService,
@@ -41,13 +41,11 @@ import { createIdempotencyRetentionService } from './idempotency-retention.ts'
 import { ingestOptions, logIngestEvent } from './ingest.ts'
 import { createSyncMetrics, registerEventMetrics, type SyncMetrics } from './metrics.ts'
 import { listen, type Listener } from './node.ts'
+import { createConfiguredLimiter } from './rate-limiter.ts'
 import { defaultPolicies, PRESENCE_BASE_ID } from './policies.ts'
 import { buildStatus, isBaseSynced, type StatusReport } from './status.ts'
 import { createStrongRead } from './strong-read.ts'
 import { DEFAULT_WEB_DIR, serveWeb } from './web.ts'
-
-/** Airtable's per-base limit: 5 requests in a moving second (airtable-api.md §3). */
-const AIRTABLE_REQUESTS_PER_WINDOW = 5
 
 /** Options of {@link createAirsyncServer}: the parsed config plus what the CLI read from files. */
 export interface AirsyncServerOptions extends ServerConfig, ServerConfigExtras {
@@ -101,15 +99,7 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
       dataDir: options.dataDir,
     }))
   const { baseId } = options
-  const limiter = new RateLimiter({
-    baseRatePerSecond: options.airtableRatePerSecond,
-    ...(options.airtableRateWindowMs > 0 && {
-      baseWindow: {
-        requests: AIRTABLE_REQUESTS_PER_WINDOW,
-        windowMs: options.airtableRateWindowMs,
-      },
-    }),
-  })
+  const limiter = createConfiguredLimiter(options)
   let schema: BaseSchema | undefined = (await loadBaseSchema(db, baseId))?.schema
   const metrics = createSyncMetrics({
     db,

@@ -68,9 +68,9 @@ export const ENV_USAGE = `Environment:
   AIRSYNC_JWT_SECRET      HS256 secret of user JWTs
   AIRSYNC_JWKS_URL        JWKS of user JWTs (e.g. Supabase)
   AIRSYNC_POLICIES_FILE   policy document (JSON); default: Presence's for its base, else admin-only
-  AIRSYNC_RATE_LIMIT      requests/s per base sent to Airtable (default 4.5, under the 5/s limit)
-  AIRSYNC_RATE_WINDOW_MS  >0: at most 5 requests per base in any window of this many ms (e.g. 1050)
-                          instead of AIRSYNC_RATE_LIMIT's token bucket (default 0: bucket)
+  AIRSYNC_RATE_LIMIT      requests per base sent to Airtable in any AIRSYNC_RATE_WINDOW_MS (default 5)
+  AIRSYNC_RATE_WINDOW_MS  that window (default 1050: a second plus jitter room); 0 = a token bucket
+                          at AIRSYNC_RATE_LIMIT/s instead (then set it below 5, e.g. 4.5)
   AIRSYNC_AIRTABLE_TIMEOUT_MS  give up an Airtable request after this long (default 30000)
   AIRSYNC_AUDIT_RETENTION_MS  audit log retention, 0 = forever (default 90 days)
   AIRSYNC_IDEMPOTENCY_RETENTION_MS  idempotency key retention, 0 = forever (default 24 h)
@@ -183,6 +183,7 @@ export const pullConfigSchema: z.ZodType<PullConfig> = serverConfigSchema.pick({
   databaseUrl: true,
   dataDir: true,
   airtableRatePerSecond: true,
+  airtableRateWindowMs: true,
 })
 
 /** The configuration of `airsync pull`. */
