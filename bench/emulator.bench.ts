@@ -3,50 +3,32 @@
  * filtered page of the 3,000-row Presence Operations table over HTTP, side by side with its
  * variants (POST listRecords, the "Upcoming" view, no filter).
  */
-import { spawn } from 'node:child_process'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import {
   loadSeed,
   PRESENCE_BASE_ID,
   startEmulator,
   type RunningEmulator,
 } from '../src/emulator/index.ts'
-import type { Benchmark, BenchCase } from './lib.ts'
+import { spawnAirsync, type Benchmark, type BenchCase } from './lib.ts'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const TOKEN = 'patBenchmark00001.0000'
 const OPERATIONS = encodeURIComponent('Presence Operations')
 const FILTER = encodeURIComponent("AND({Booking Status} = 'Confirmed', {Payment Status} = 'Paid')")
 
-/** Spawns `airsync emulator --port 0` and resolves once it prints its ready line. */
-function spawnUntilReady(): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        path.join(ROOT, 'bin/airsync'),
-        'emulator',
-        '--port',
-        '0',
-        '--seed',
-        'presence',
-        '--token',
-        TOKEN,
-      ],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-    )
-    let out = ''
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8')
-      if (/^ready /m.test(out)) child.kill('SIGTERM')
-    })
-    child.on('error', reject)
-    child.on('exit', (code, signal) => {
-      if (/^ready /m.test(out)) resolve()
-      else reject(new Error(`emulator exited (${code ?? signal}) before ready:\n${out}`))
-    })
-  })
+/** Spawns `airsync emulator --port 0` and stops it once it is ready. */
+async function spawnUntilReady(): Promise<void> {
+  const { child } = await spawnAirsync([
+    'emulator',
+    '--port',
+    '0',
+    '--seed',
+    'presence',
+    '--token',
+    TOKEN,
+  ])
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  child.kill('SIGTERM')
+  await exited
 }
 
 async function presenceServer(): Promise<RunningEmulator> {

@@ -3,7 +3,12 @@
  * one table. A file exports `benchmarks: Benchmark[]`; benchmarks sharing a `group` are compared
  * side by side (ratio to the group's fastest median).
  */
+import { spawn, type ChildProcess } from 'node:child_process'
+import path from 'node:path'
 import { performance } from 'node:perf_hooks'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
 /** The measured step of one benchmark, with its own clean-up. */
 export interface BenchCase {
@@ -109,4 +114,38 @@ export function formatTable(results: readonly BenchResult[]): string {
     widths.map((w) => '-'.repeat(w)).join('  '),
     ...rows.slice(1).map(line),
   ].join('\n')
+}
+
+/** Options of {@link spawnAirsync}. */
+export interface SpawnOptions {
+  env?: NodeJS.ProcessEnv
+  /** Flags for node itself (e.g. `--cpu-prof`). */
+  nodeFlags?: readonly string[]
+}
+
+/**
+ * Spawns `bin/airsync ARGS` (`emulator`, `serve`, …) as its own process and resolves with the URL
+ * of its `ready <url>` line; rejects if it exits first.
+ */
+export function spawnAirsync(
+  args: readonly string[],
+  options: SpawnOptions = {},
+): Promise<{ url: string; child: ChildProcess }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [...(options.nodeFlags ?? []), path.join(ROOT, 'bin/airsync'), ...args],
+      { cwd: ROOT, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'inherit'] },
+    )
+    let out = ''
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8')
+      const match = /^ready (\S+)/m.exec(out)
+      if (match?.[1] !== undefined) resolve({ url: match[1], child })
+    })
+    child.on('error', reject)
+    child.on('exit', (code, signal) =>
+      reject(new Error(`airsync ${args[0]} exited (${code ?? signal}) before ready:\n${out}`)),
+    )
+  })
 }

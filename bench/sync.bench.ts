@@ -8,16 +8,13 @@
  * The client is paced as the server's defaults pace it (AIRSYNC_RATE_LIMIT and
  * AIRSYNC_RATE_WINDOW_MS apply, as for the server).
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import type { ChildProcess } from 'node:child_process'
 import { createAirtableClient } from '../src/airtable/index.ts'
 import { runFullSync } from '../src/ingest/index.ts'
 import { createConfiguredLimiter, serverConfigSchema } from '../src/server/index.ts'
 import { migrate, openPglite, type Db } from '../src/store/index.ts'
-import type { Benchmark, BenchCase } from './lib.ts'
+import { spawnAirsync, type Benchmark, type BenchCase } from './lib.ts'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const TOKEN = 'patSyncBenchmark1.0000'
 const BASE_ID = 'appPresenceDemo01'
 const CEILING_RECORDS_PER_S = 500
@@ -25,30 +22,7 @@ const ITERATIONS = 2
 
 /** Spawns `airsync emulator --seed presence --port 0` (real limits) and waits for its URL. */
 function spawnEmulator(): Promise<{ url: string; child: ChildProcess }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        path.join(ROOT, 'bin/airsync'),
-        'emulator',
-        '--port',
-        '0',
-        '--seed',
-        'presence',
-        '--token',
-        TOKEN,
-      ],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-    )
-    let out = ''
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8')
-      const match = /^ready (\S+)/m.exec(out)
-      if (match?.[1] !== undefined) resolve({ url: match[1], child })
-    })
-    child.on('error', reject)
-    child.on('exit', (code) => reject(new Error(`emulator exited (${code}) before ready:\n${out}`)))
-  })
+  return spawnAirsync(['emulator', '--port', '0', '--seed', 'presence', '--token', TOKEN])
 }
 
 async function freshDb(): Promise<Db> {

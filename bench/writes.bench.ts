@@ -19,16 +19,14 @@
  * 5/s budget (airsync's writes go first, but a poll still takes a slot), which is not what is
  * measured here. AIRSYNC_BENCH_WRITES_CPU_PROF=DIR profiles the server.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import Airtable from 'airtable'
 import { serverConfigSchema } from '../src/server/index.ts'
-import { quantile, type Benchmark, type BenchCase } from './lib.ts'
+import { quantile, spawnAirsync, type Benchmark, type BenchCase } from './lib.ts'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const TOKEN = 'patWriteBenchmark.0000'
 const BASE_ID = 'appPresenceDemo01'
 const TABLE = 'Members Registry'
@@ -42,36 +40,7 @@ const WINDOWS_MS = (process.env['AIRSYNC_BENCH_WRITE_WINDOWS_MS'] ?? '1050').spl
 const BASELINE_MS = Number(process.env['AIRSYNC_BENCH_BASELINE_MS'] ?? 120_000)
 
 /** AIRSYNC_BENCH_WRITES_CPU_PROF=DIR: a CPU profile of the server process, written on exit. */
-function nodeFlags(args: readonly string[]): string[] {
-  const dir = process.env['AIRSYNC_BENCH_WRITES_CPU_PROF']
-  return args[0] === 'serve' && dir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []
-}
-
-/** Spawns `bin/airsync ARGS` and resolves with its URL once it prints its ready line. */
-function spawnAirsync(
-  args: readonly string[],
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<{ url: string; child: ChildProcess }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [...nodeFlags(args), path.join(ROOT, 'bin/airsync'), ...args],
-      {
-        cwd: ROOT,
-        env,
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    )
-    let out = ''
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8')
-      const match = /^ready (\S+)/m.exec(out)
-      if (match?.[1] !== undefined) resolve({ url: match[1], child })
-    })
-    child.on('error', reject)
-    child.on('exit', (code) => reject(new Error(`airsync ${args[0]} exited (${code}):\n${out}`)))
-  })
-}
+const PROFILE_DIR = process.env['AIRSYNC_BENCH_WRITES_CPU_PROF']
 
 /** `airsync emulator --seed presence` with Airtable's limits and 250 ms latency. */
 function spawnEmulator(): Promise<{ url: string; child: ChildProcess }> {
@@ -101,7 +70,7 @@ async function spawnServer(
   const dataDir = await mkdtemp(path.join(tmpdir(), 'airsync-writes-bench-'))
   const databaseUrl = process.env['AIRSYNC_BENCH_WRITES_DATABASE_URL']
   const schema = `writes_bench_${process.pid}_${pacing.rateWindowMs}`
-  const { url, child } = await spawnAirsync(['serve'], {
+  const env = {
     ...process.env,
     AIRTABLE_API_URL: emulatorUrl,
     AIRTABLE_ACCESS_TOKEN: TOKEN,
@@ -114,7 +83,9 @@ async function spawnServer(
     AIRSYNC_RATE_WINDOW_MS: String(pacing.rateWindowMs),
     AIRSYNC_LOG_LEVEL: 'warn',
     PORT: '0',
-  })
+  }
+  const nodeFlags = PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`]
+  const { url, child } = await spawnAirsync(['serve'], { env, nodeFlags })
   const kill = (): boolean => child.kill('SIGKILL')
   process.once('exit', kill)
   return {
