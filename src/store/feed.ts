@@ -146,6 +146,19 @@ export async function readChangesAfter(
   return rows.map(changeOf)
 }
 
+/** The mutations whose state changed in the feed entries after `afterSeq` up to `upToSeq`. */
+export async function mutationsChangedBetween(
+  db: Db,
+  range: { afterSeq: number; upToSeq: number },
+): Promise<Set<string>> {
+  const rows = await db.query<{ mutation_id: string }>(
+    `select mutation_id from change_feed
+     where seq > $1 and seq <= $2 and kind = 'mutation' and mutation_id is not null`,
+    [range.afterSeq, range.upToSeq],
+  )
+  return new Set(rows.map((row) => row.mutation_id))
+}
+
 /** The highest seq ever given (0 when none), whether or not it has been pruned since. */
 export async function latestSeq(db: Db): Promise<number> {
   const rows = await db.query<{ last_seq: unknown }>('select last_seq from feed_head where id')

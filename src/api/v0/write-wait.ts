@@ -3,14 +3,19 @@
  * requests that answer with Airtable's result. One waiter per API instance: while anyone waits,
  * it listens to the change feed (the writer appends a `mutation` entry in the transaction that
  * settles a mutation, so its NOTIFY wakes us) and polls as a fallback, since notifications can be
- * lost. Each wake-up is one query of the states of every waited-on mutation, however many
- * requests wait (full rows are loaded only for requests whose mutations all settled: under load a
- * hundred requests wait and a few settle per wake-up); wake-ups during a check are folded into
- * one more check.
+ * lost.
+ *
+ * A wake-up reads which mutations the new feed entries name and checks only the requests waiting
+ * on one of them; a new request checks its own mutations; the poll checks everyone. Under load a
+ * hundred requests wait and a few settle per wake-up, so checking them all each time was most of
+ * the server's database work. Full rows are loaded only for requests whose mutations all settled;
+ * wake-ups during a check are folded into one more check.
  */
 import {
   getMutations,
   getMutationStates,
+  latestSeq,
+  mutationsChangedBetween,
   onChanges,
   type Db,
   type StoredMutation,
@@ -60,21 +65,51 @@ export function createMutationWaiter(options: MutationWaiterOptions): MutationWa
   let poll: ReturnType<typeof setInterval> | undefined
   let running = false
   let again = false
+  /** The feed seq up to which settlements have been looked at (undefined: not listening yet). */
+  let cursor: number | undefined
+  /** The highest seq a notification announced. */
+  let announced = 0
+  /** Check every waiter next time (the poll, a lost cursor). */
+  let checkAll = false
+  /** Waiters that have not been checked since they arrived. */
+  const fresh = new Set<Waiting>()
 
   const stopIfIdle = (): void => {
     if (waiting.size > 0) return
     if (poll !== undefined) clearInterval(poll)
     poll = undefined
+    cursor = undefined
     const current = unlisten
     unlisten = undefined
     void current?.then((stop) => stop()).catch((error: unknown) => options.onError?.(error))
   }
 
+  /** The waiters to check this time, and the feed cursor afterwards. */
+  const due = async (): Promise<{ waiters: Waiting[]; cursor: number }> => {
+    if (checkAll || cursor === undefined) {
+      checkAll = false
+      fresh.clear()
+      // Read the cursor first: what settles after it is announced, what settled before is seen.
+      return { waiters: [...waiting], cursor: Math.max(cursor ?? 0, await latestSeq(db)) }
+    }
+    const waiters = new Set(fresh)
+    fresh.clear()
+    const upTo = announced
+    if (upTo > cursor) {
+      const changed = await mutationsChangedBetween(db, { afterSeq: cursor, upToSeq: upTo })
+      for (const waiter of waiting)
+        if (waiter.ids.some((id) => changed.has(id))) waiters.add(waiter)
+    }
+    return { waiters: [...waiters], cursor: Math.max(cursor, upTo) }
+  }
+
   const checkOnce = async (): Promise<void> => {
-    const ids = [...new Set([...waiting].flatMap((w) => w.ids))]
+    const next = await due()
+    cursor = next.cursor
+    const ids = [...new Set(next.waiters.flatMap((w) => w.ids))]
     if (ids.length === 0) return
     const states = await getMutationStates(db, ids)
-    const done = [...waiting].filter((waiter) =>
+    const done = next.waiters.filter((waiter) =>
       waiter.ids.every((id) => FINAL.has(states.get(id) ?? '')),
     )
     if (done.length === 0) return
@@ -97,7 +132,10 @@ export function createMutationWaiter(options: MutationWaiterOptions): MutationWa
     try {
       do {
         again = false
-        await checkOnce().catch((error: unknown) => options.onError?.(error))
+        await checkOnce().catch((error: unknown) => {
+          checkAll = true
+          options.onError?.(error)
+        })
       } while (again)
     } finally {
       running = false
@@ -106,9 +144,15 @@ export function createMutationWaiter(options: MutationWaiterOptions): MutationWa
   }
 
   const start = (): void => {
-    unlisten ??= onChanges(db, () => void check())
+    unlisten ??= onChanges(db, (seq) => {
+      announced = Math.max(announced, seq)
+      void check()
+    })
     unlisten.catch((error: unknown) => options.onError?.(error))
-    poll ??= setInterval(() => void check(), options.pollIntervalMs ?? 1000)
+    poll ??= setInterval(() => {
+      checkAll = true
+      void check()
+    }, options.pollIntervalMs ?? 1000)
     poll.unref()
   }
 
@@ -120,11 +164,13 @@ export function createMutationWaiter(options: MutationWaiterOptions): MutationWa
           resolve,
           timer: setTimeout(() => {
             waiting.delete(waiter)
+            fresh.delete(waiter)
             stopIfIdle()
             resolve(undefined)
           }, timeoutMs),
         }
         waiting.add(waiter)
+        fresh.add(waiter)
         start()
         // They may be settled already (a replayed key, a fast writer).
         void check()

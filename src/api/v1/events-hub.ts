@@ -375,14 +375,10 @@ class Hub implements EventHub {
   async #readFeed(): Promise<void> {
     const { db, baseId, batchSize } = this.#o
     if (!this.#hasLiveStream()) {
-      // Nobody to feed: move to the head without reading entries (a stream catching up reads
-      // its backlog itself). Re-checked after the await: a stream that turned live meanwhile
-      // needs the entries, so then they are read as usual.
-      const head = await latestSeq(db)
-      if (!this.#hasLiveStream()) {
-        this.#position = Math.max(this.#position, head)
-        return
-      }
+      // Nobody to feed: move to the last announced seq (committed before it was announced)
+      // without a query; a stream catching up reads its backlog itself.
+      this.#position = Math.max(this.#position, this.#notified)
+      return
     }
     for (;;) {
       const entries = await readChangesAfter(db, {
