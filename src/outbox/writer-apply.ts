@@ -25,7 +25,7 @@ import {
   getMutations,
   listOpenMutations,
   reassignRecordId,
-  updateMutation,
+  updateMutations,
   upsertRecords,
   type AuditInput,
   type ChangeInput,
@@ -93,6 +93,7 @@ export async function applyTransitions(
   const changes: ChangeInput[] = []
   const changed: StoredMutation[] = []
   const current = new Map<string, MutationLifecycle>()
+  const patches = new Map<string, MutationPatch>()
   for (const t of transitions) {
     const row = rows.get(t.mutationId)
     if (row === undefined) continue
@@ -106,7 +107,12 @@ export async function applyTransitions(
       continue
     }
     current.set(row.mutationId, next)
-    await updateMutation(tx, row.mutationId, { ...patchOf(next), ...t.patch })
+    // One row per mutation: a later transition of the same mutation patches over an earlier one.
+    patches.set(row.mutationId, {
+      ...patches.get(row.mutationId),
+      ...patchOf(next),
+      ...t.patch,
+    })
     const recordId = next.status === 'committed' ? next.recordId : row.recordId
     const audit = auditOf(t.action, next)
     audits.push({
@@ -127,6 +133,10 @@ export async function applyTransitions(
     }
     changed.push(row)
   }
+  await updateMutations(
+    tx,
+    [...patches].map(([mutationId, patch]) => ({ mutationId, patch })),
+  )
   await appendAudit(tx, audits)
   await appendChanges(tx, changes)
   return changed

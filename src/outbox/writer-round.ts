@@ -208,9 +208,17 @@ export async function executeRequest(
   const reverts = await readForRevert(ctx, request, outcomes)
   await ctx.db.transaction(async (tx) => {
     await lockFeed(tx)
-    for (const outcome of outcomes) {
-      await applyOutcome(tx, ctx, { outcome, request, attempts, rows: job.rows, reverts })
-    }
+    // Every mutation of the request in one pass (a few statements, not a few per record), then
+    // the mirror, record by record.
+    const settled = outcomes.map((outcome) =>
+      settle(ctx, { outcome, request, attempts, rows: job.rows, reverts }),
+    )
+    await applyTransitions(
+      tx,
+      ctx.apply,
+      settled.flatMap((s) => s.transitions),
+    )
+    for (const s of settled) await s.mirror(tx)
   })
   if (outcomes.some((o) => o.ok)) ctx.onTableWritten(request.tableId)
 }
@@ -243,8 +251,13 @@ function isRefusal(status: number): boolean {
   return status >= 400 && status < 500 && status !== 429
 }
 
-async function applyOutcome(
-  tx: Db,
+/** What an entry's outcome does: its mutations' transitions, then the mirror. */
+interface Settlement {
+  transitions: Transition[]
+  mirror: (tx: Db) => Promise<void>
+}
+
+function settle(
   ctx: RoundContext,
   job: {
     outcome: EntryOutcome
@@ -253,7 +266,7 @@ async function applyOutcome(
     rows: readonly StoredMutation[]
     reverts: Reverts
   },
-): Promise<void> {
+): Settlement {
   const { outcome } = job
   const { entry } = outcome
   const afterPosition = lastPositionOf(job.rows, entry)
@@ -263,30 +276,27 @@ async function applyOutcome(
   if (outcome.ok || alreadyGone) {
     const record = outcome.ok ? outcome.record : undefined
     const recordId = record?.id ?? entry.recordId ?? ''
-    await applyTransitions(
-      tx,
-      ctx.apply,
-      entry.mutationIds.map((mutationId) => ({
+    return {
+      transitions: entry.mutationIds.map((mutationId) => ({
         mutationId,
         action: { type: 'ack', recordId, atMs, latencyMs: outcome.latencyMs },
         patch: { recordId, result: record ?? { id: recordId, deleted: true } },
       })),
-    )
-    await mirrorCommitted(tx, ctx.apply, { entry, record, afterPosition })
-    return
+      mirror: (tx) => mirrorCommitted(tx, ctx.apply, { entry, record, afterPosition }),
+    }
   }
   const action = actionFor(ctx, { outcome, kind: job.request.kind, attempts: job.attempts, atMs })
-  await applyTransitions(
-    tx,
-    ctx.apply,
-    entry.mutationIds.map((mutationId) => ({ mutationId, action })),
-  )
-  if (action.type !== 'fail') return
-  const remote =
-    job.reverts === 'unknown'
-      ? 'unknown'
-      : job.reverts.get(entry.tableId)?.get(entry.recordId ?? '')
-  await mirrorReverted(tx, ctx.apply, { entry, remote, afterPosition })
+  return {
+    transitions: entry.mutationIds.map((mutationId) => ({ mutationId, action })),
+    async mirror(tx) {
+      if (action.type !== 'fail') return
+      const remote =
+        job.reverts === 'unknown'
+          ? 'unknown'
+          : job.reverts.get(entry.tableId)?.get(entry.recordId ?? '')
+      await mirrorReverted(tx, ctx.apply, { entry, remote, afterPosition })
+    },
+  }
 }
 
 function actionFor(

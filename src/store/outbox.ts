@@ -8,7 +8,7 @@
  */
 import type { Fields } from '../protocol/index.ts'
 import type { Db } from './db.ts'
-import { updatePatch, type ColumnSpec } from './patch-sql.ts'
+import { updatePatch, updatePatches, type ColumnSpec } from './patch-sql.ts'
 import { isoOf, isoOrUndefined, jsonParam, numberOf } from './sql.ts'
 
 /** What a mutation does. */
@@ -295,6 +295,18 @@ export function updateMutation(db: Db, mutationId: string, patch: MutationPatch)
     db,
     { table: 'outbox', keys: { mutation_id: mutationId }, columns: MUTATION_COLUMNS },
     patch,
+  )
+}
+
+/** Updates many mutations (one statement per distinct set of patched columns). */
+export function updateMutations(
+  db: Db,
+  updates: readonly { mutationId: string; patch: MutationPatch }[],
+): Promise<number> {
+  return updatePatches(
+    db,
+    { table: 'outbox', key: 'mutation_id', columns: MUTATION_COLUMNS },
+    updates.map(({ mutationId, patch }) => ({ key: mutationId, patch })),
   )
 }
 

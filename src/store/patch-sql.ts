@@ -86,3 +86,49 @@ export async function updatePatch<TPatch extends object>(
   )
   return rows.length > 0
 }
+
+/**
+ * Updates many rows, each by its key, with the same patch columns per row (one statement per
+ * distinct set of columns). @returns how many rows matched
+ */
+export async function updatePatches<TPatch extends object>(
+  db: Db,
+  target: { table: string; key: string; columns: Record<keyof TPatch, ColumnSpec> },
+  rows: readonly { key: string; patch: TPatch }[],
+): Promise<number> {
+  const groups = new Map<string, { specs: ColumnSpec[]; records: Record<string, unknown>[] }>()
+  for (const { key, patch } of rows) {
+    const present = Object.entries<ColumnSpec>(target.columns).filter(([property]) => {
+      const value = (patch as Record<string, unknown>)[property]
+      return Object.hasOwn(patch, property) && value !== undefined
+    })
+    const signature = present.map(([property]) => property).join(',')
+    const group = groups.get(signature) ?? { specs: present.map(([, spec]) => spec), records: [] }
+    const record: Record<string, unknown> = { key }
+    for (const [property, spec] of present) {
+      record[spec.column] = (patch as Record<string, unknown>)[property]
+    }
+    group.records.push(record)
+    groups.set(signature, group)
+  }
+  let matched = 0
+  for (const { specs, records } of groups.values()) {
+    const columns = specs.map((spec) => `${quoteIdent(spec.column)} ${spec.type}`)
+    // A JSON null read into a jsonb column is the jsonb `null`: cleared means SQL NULL here too.
+    const sets = specs.map((spec) => {
+      const value = `v.${quoteIdent(spec.column)}`
+      const cleared = spec.type === 'jsonb' ? `nullif(${value}, 'null'::jsonb)` : value
+      return `${quoteIdent(spec.column)} = ${cleared}`
+    })
+    sets.push('updated_at = now()')
+    const found = await db.query(
+      `update ${quoteIdent(target.table)} t set ${sets.join(', ')}
+       from jsonb_to_recordset($1::jsonb) as v(key text${columns.map((c) => `, ${c}`).join('')})
+       where t.${quoteIdent(target.key)} = v.key
+       returning 1 as found`,
+      [jsonParam(records)],
+    )
+    matched += found.length
+  }
+  return matched
+}
