@@ -1,7 +1,7 @@
 /**
- * Real-time ingestion latency (issue 5, "done means" 5, first half): from an edit made in the
- * emulator's UI-edit path (as the operations team would in Airtable) to the change appearing in
- * airsync's change feed (told by the feed's NOTIFY, then read back), median and p99.
+ * Real-time latency (issue 5, "done means" 5, first half): from an edit made in the emulator's
+ * UI-edit path (as the operations team would in Airtable) to the change arriving at an SSE client
+ * of `GET /v1/events` (`record.updated` with the new value), median and p99.
  *
  * - "ingest ping": airsync's webhook pings its public URL (here its own listener); the emulator
  *   waits its default 200 ms to coalesce a burst before pinging (airtable-api.md §7.3 [?]).
@@ -16,15 +16,9 @@ import { createServer } from 'node:net'
 import { pino } from 'pino'
 import { loadSeed, startEmulator, type RunningEmulator } from '../src/emulator/index.ts'
 import { createAirsyncServer, serverConfigSchema } from '../src/server/index.ts'
-import {
-  loadBaseSchema,
-  latestSeq,
-  migrate,
-  onChanges,
-  openPglite,
-  readChangesAfter,
-  type Db,
-} from '../src/store/index.ts'
+import type { RecordEvent } from '../src/protocol/index.ts'
+import { loadBaseSchema, migrate, openPglite } from '../src/store/index.ts'
+import { openEvents, type SseClient } from '../test/events-client.ts'
 import type { BenchCase, Benchmark } from './lib.ts'
 
 const TOKEN = 'patRealtimeBench01.0000'
@@ -44,36 +38,17 @@ function freePort(): Promise<number> {
   })
 }
 
-/** Resolves when the feed holds `recordId` with `value` in `fieldId`. */
-function waitForChange(
-  db: Db,
-  target: { recordId: string; fieldId: string; value: string; afterSeq: number },
-): { done: Promise<void>; cancel: () => Promise<void> } {
-  let seen = target.afterSeq
-  let resolveDone!: () => void
-  const done = new Promise<void>((resolve) => (resolveDone = resolve))
-  let checking = Promise.resolve()
-  const check = (): void => {
-    checking = checking.then(async () => {
-      const entries = await readChangesAfter(db, { afterSeq: seen, limit: 1000 })
-      for (const entry of entries) {
-        seen = entry.seq
-        if (entry.recordId === target.recordId && entry.after?.[target.fieldId] === target.value) {
-          resolveDone()
-        }
-      }
-    })
-  }
-  const listening = onChanges(db, check)
-  return {
-    done,
-    cancel: async () => {
-      await (
-        await listening
-      )()
-      await checking
-    },
-  }
+/** Resolves when an event on `client` shows `recordId` with `value` in `fieldName`. */
+function eventWith(
+  client: SseClient,
+  target: { recordId: string; fieldName: string; value: string },
+): Promise<void> {
+  return client.waitFor((events) =>
+    events.some((e) => {
+      const event = e.parsed as RecordEvent
+      return event.recordId === target.recordId && event.fields?.[target.fieldName] === target.value
+    }),
+  )
 }
 
 /** Emulator + airsync (pinged at its own URL, or polling) with the Presence base synced. */
@@ -97,7 +72,7 @@ async function realtimeCase(mode: 'ping' | 'poll'): Promise<BenchCase> {
     ...(mode === 'ping' && { publicUrl: `http://127.0.0.1:${port}` }),
   })
   const server = await createAirsyncServer({ ...config, db, logger: pino({ level: 'silent' }) })
-  await server.start()
+  const url = await server.start()
   await server.whenReady()
   while (server.ingest?.leading !== true) await new Promise((r) => setTimeout(r, 20))
   const table = (await loadBaseSchema(db, BASE_ID))!.schema.tables.find((t) => t.name === TABLE)!
@@ -105,16 +80,15 @@ async function realtimeCase(mode: 'ping' | 'poll'): Promise<BenchCase> {
     (f) => f.type === 'singleLineText' && f.id !== table.primaryFieldId,
   )!
   const recordId = emulator.emulator.bases.require(BASE_ID).list(TABLE)[0]!.id
+  const client = await openEvents(url, {
+    token: SERVICE_KEY,
+    query: `?tables=${encodeURIComponent(TABLE)}`,
+  })
   let n = 0
   return {
     async step() {
       const value = `bench ${mode} ${++n} ${Date.now()}`
-      const waiter = waitForChange(db, {
-        recordId,
-        fieldId: field.id,
-        value,
-        afterSeq: await latestSeq(db),
-      })
+      const arrived = eventWith(client, { recordId, fieldName: field.name, value })
       const response = await fetch(
         `${emulator.url}/__emulator/bases/${BASE_ID}/tables/${encodeURIComponent(TABLE)}/records`,
         {
@@ -127,10 +101,10 @@ async function realtimeCase(mode: 'ping' | 'poll'): Promise<BenchCase> {
         },
       )
       if (!response.ok) throw new Error(`UI edit failed: ${response.status}`)
-      await waiter.done
-      await waiter.cancel()
+      await arrived
     },
     async close() {
+      await client.close()
       await server.close()
       await db.close()
       await emulator.close()
@@ -140,14 +114,14 @@ async function realtimeCase(mode: 'ping' | 'poll'): Promise<BenchCase> {
 
 export const benchmarks: Benchmark[] = [
   {
-    name: 'ingest ping: emulator edit → change feed',
+    name: 'ingest ping: emulator edit → SSE client',
     group: 'realtime ingest',
     iterations: 30,
     warmup: 2,
     setup: () => realtimeCase('ping'),
   },
   {
-    name: 'ingest poll (2 s, worst case): emulator edit → change feed',
+    name: 'ingest poll (2 s, worst case): emulator edit → SSE client',
     group: 'realtime ingest',
     iterations: 20,
     warmup: 1,
