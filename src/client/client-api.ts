@@ -218,7 +218,7 @@ export function buildClient<TTables extends AnyTables>(parts: ClientParts): Airs
     whenSettled() {
       return new Promise<void>((resolve) => {
         const check = (): void => {
-          if (queue.writes.length > 0) return
+          if (!queue.idle) return
           parts.listeners.delete(check)
           resolve()
         }

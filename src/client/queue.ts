@@ -82,6 +82,8 @@ export class OfflineQueue {
   readonly #early = new Map<string, OutcomeInput>()
   /** Writes this tab settled (their removal from the storage may not have landed yet). */
   readonly #settledIds = new Set<string>()
+  /** Writes out of `writes` whose settlement (storage, then its event) is still under way. */
+  #settling = 0
   #flushing = false
   #retryTimer: ReturnType<typeof setTimeout> | undefined
   #pollTimer: ReturnType<typeof setInterval> | undefined
@@ -277,6 +279,11 @@ export class OfflineQueue {
     return changed
   }
 
+  /** Nothing queued and no settlement under way: every write's event has been emitted. */
+  get idle(): boolean {
+    return this.writes.length === 0 && this.#settling === 0
+  }
+
   async #settleIfFinal(write: QueuedWrite, records?: AirtableRecord[]): Promise<void> {
     const outcome = outcomeOf(write.accepted ?? [])
     if (outcome === undefined || !this.writes.includes(write)) return
@@ -305,15 +312,20 @@ export class OfflineQueue {
     this.#settledIds.add(write.id)
     if (this.#settledIds.size > 1000)
       this.#settledIds.delete(this.#settledIds.values().next().value ?? '')
-    await this.#options.storage.remove(write.id)
-    const idMap: Record<string, string> = {}
-    if (write.op === 'create') {
-      write.records.forEach((r) => {
-        const real = this.aliases.get(r.id)
-        if (real !== undefined) idMap[r.id] = real
-      })
+    this.#settling += 1
+    try {
+      await this.#options.storage.remove(write.id)
+      const idMap: Record<string, string> = {}
+      if (write.op === 'create') {
+        write.records.forEach((r) => {
+          const real = this.aliases.get(r.id)
+          if (real !== undefined) idMap[r.id] = real
+        })
+      }
+      this.#options.onSettled({ write, idMap, ...result })
+    } finally {
+      this.#settling -= 1
     }
-    this.#options.onSettled({ write, idMap, ...result })
     this.#options.onChanged()
     this.#options.notifyTabs()
   }
