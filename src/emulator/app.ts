@@ -166,7 +166,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       ...ctx,
       faults,
       stats,
-      limiters: [perBase, perToken].filter((l) => l !== undefined),
+      limiters: { perBase, perToken },
       resetBase: (baseId) => {
         bases.require(baseId)
         const snapshot = initial.get(baseId)

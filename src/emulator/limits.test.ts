@@ -26,6 +26,19 @@ describe('rate limit window', () => {
     expect(limiter.take('app2', 1).allowed).toBe(true)
   })
 
+  test('the tightest spacing is the shortest time in which limit + 1 requests were served', () => {
+    const limiter = new RateLimiter(LIMIT)
+    // Each of 1,020 … 1,500 is served with its fifth predecessor 1,020 ms or more before it.
+    for (const t of [0, 100, 200, 300, 400, 1_020, 1_130, 1_500]) limiter.take('app1', t)
+    limiter.take('app2', 0)
+    expect(limiter.tightestSpacingMs()).toEqual({ app1: 1_020 })
+    // Two more fill the window at 1,600; the third is refused and does not count.
+    expect([1, 2, 3].map(() => limiter.take('app1', 1_600).allowed)).toEqual([true, true, false])
+    expect(limiter.tightestSpacingMs()).toEqual({ app1: 1_020 })
+    limiter.reset()
+    expect(limiter.tightestSpacingMs()).toEqual({})
+  })
+
   test('a refused request reports how long to wait', () => {
     let state = EMPTY_WINDOW
     for (let i = 0; i < 5; i++) state = decide(state, LIMIT, 0).state

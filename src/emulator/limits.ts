@@ -52,10 +52,19 @@ export function decide(state: WindowState, limit: WindowLimit, nowMs: number): D
   }
 }
 
-/** A set of keyed windows, e.g. one per base. Mutable shell over {@link decide}. */
+/**
+ * A set of keyed windows, e.g. one per base. Mutable shell over {@link decide}.
+ *
+ * It also keeps, per key, the shortest time in which `limit + 1` requests were served (the
+ * tightest spacing): at least `windowMs` by the invariant, and how close a client pacing itself
+ * came to a 429 (the write benchmark reports it).
+ */
 export class RateLimiter {
   readonly #limit: WindowLimit
   readonly #states = new Map<string, WindowState>()
+  /** The last `limit` served times per key, oldest first, whether or not still in the window. */
+  readonly #lastServed = new Map<string, number[]>()
+  readonly #tightestMs = new Map<string, number>()
 
   constructor(limit: WindowLimit) {
     this.#limit = limit
@@ -65,7 +74,24 @@ export class RateLimiter {
   take(key: string, nowMs: number): Decision {
     const decision = decide(this.#states.get(key) ?? EMPTY_WINDOW, this.#limit, nowMs)
     this.#states.set(key, decision.state)
+    if (decision.allowed) this.#served(key, nowMs)
     return decision
+  }
+
+  /** Per key, the shortest time in which `limit + 1` requests were served since the last reset. */
+  tightestSpacingMs(): Record<string, number> {
+    return Object.fromEntries(this.#tightestMs)
+  }
+
+  #served(key: string, nowMs: number): void {
+    const last = this.#lastServed.get(key) ?? []
+    const first = last[0]
+    if (last.length === this.#limit.limit && first !== undefined) {
+      this.#tightestMs.set(key, Math.min(this.#tightestMs.get(key) ?? Infinity, nowMs - first))
+      last.shift()
+    }
+    last.push(nowMs)
+    this.#lastServed.set(key, last)
   }
 
   /** Checks without recording: would `key` be refused now? */
@@ -77,5 +103,7 @@ export class RateLimiter {
   /** Forgets every key (control endpoint, tests). */
   reset(): void {
     this.#states.clear()
+    this.#lastServed.clear()
+    this.#tightestMs.clear()
   }
 }

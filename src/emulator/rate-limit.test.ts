@@ -70,6 +70,11 @@ describe('rate limit over HTTP', () => {
     }
     expect(Math.max(...servedPerSecond)).toBeLessThanOrEqual(5)
     expect(servedPerSecond.reduce((a, b) => a + b, 0)).toBeGreaterThan(0)
+    // Asked every 125 ms, a request is served as soon as the window allows: 6 served in 1,000 ms.
+    const control = await fetch(`${running.url}/__emulator/rate-limits`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    })
+    expect(await control.json()).toEqual({ tightestSpacingMs: { [TEST_BASE_ID]: 1_000 } })
   })
 
   test('the per-token limit (50/s) spans bases; Retry-After only when asked', async () => {

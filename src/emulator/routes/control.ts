@@ -23,7 +23,8 @@ export const DEFAULT_UI_USER: Collaborator = {
 export interface ControlContext extends RouteContext {
   faults: FaultController
   stats: RequestStats
-  limiters: readonly RateLimiter[]
+  /** The per-base and per-token limiters; absent when rate limiting is off. */
+  limiters: { perBase?: RateLimiter | undefined; perToken?: RateLimiter | undefined }
   /** Puts a base back to how it was when the emulator started. */
   resetBase(baseId: string): void
 }
@@ -77,8 +78,13 @@ export function controlRoutes(ctx: ControlContext): Hono<EmulatorEnv> {
   })
 
   app.post('/iterators/expire', (c) => c.json({ expired: ctx.iterators.expireAll() }))
+  // Per base, the shortest time in which limit + 1 requests were served (≥ the window).
+  app.get('/rate-limits', (c) =>
+    c.json({ tightestSpacingMs: ctx.limiters.perBase?.tightestSpacingMs() ?? {} }),
+  )
   app.post('/rate-limits/reset', (c) => {
-    for (const limiter of ctx.limiters) limiter.reset()
+    ctx.limiters.perBase?.reset()
+    ctx.limiters.perToken?.reset()
     return c.json({ reset: true })
   })
 
