@@ -3,10 +3,13 @@ import { describe, expect, test } from 'vitest'
 import type { MutationOp } from '../store/index.ts'
 import { planRound, type PlannedRequest } from './batch.ts'
 import { coalesce, type CoalescedMutation, type PendingMutation } from './coalesce.ts'
+import { replaceTempLinks, tempLinksOf } from './temp-links.ts'
 import { applyToModel, pending, type RecordModel } from './testing.ts'
 
 /** `recXXXXXXXXXXXXXN`: a real-looking record ID. */
 const rid = (n: number): string => `rec${String(n).padStart(14, '0')}`
+/** `tmpXXXXXXXXXXXXXN`: a temporary ID as the write API makes them. */
+const tmp = (n: number): string => `tmp${String(n).padStart(14, '0')}`
 
 function plan(list: PendingMutation[], options: Parameters<typeof planRound>[1] = {}) {
   return planRound(coalesce(list).mutations, options)
@@ -131,6 +134,32 @@ describe('planRound: examples', () => {
     ])
     expect(round.requests).toEqual([])
     expect(round.unresolved.map((m) => m.mutationIds)).toEqual([['m1']])
+  })
+
+  test('a link to a create among the entries waits for it; to no create, it is unresolved', () => {
+    const [tmpA, tmpGone] = [tmp(1), tmp(2)]
+    const round = plan(
+      [
+        pending({ mutationId: 'm1', op: 'create', tempRecordId: tmpA, fields: { f: 1 } }),
+        pending({ mutationId: 'm2', op: 'update', recordId: rid(1), fields: { fL: [tmpA] } }),
+        pending({ mutationId: 'm3', op: 'update', recordId: rid(1), fields: { f: 2 } }),
+        pending({
+          mutationId: 'm4',
+          op: 'create',
+          tempRecordId: tmp(3),
+          fields: { fL: [tmpGone] },
+        }),
+        pending({ mutationId: 'm5', op: 'update', recordId: rid(2), fields: { fS: [tmpGone] } }),
+      ],
+      { linkFieldIds: new Set(['fL']) },
+    )
+    // m2 and m3 coalesced wait for m1; m5's list is not a link field: it is sent.
+    expect(round.requests.flatMap((r) => r.mutations.flatMap((m) => m.mutationIds))).toEqual([
+      'm1',
+      'm5',
+    ])
+    expect(round.waiting).toBe(1)
+    expect(round.unresolved.map((m) => m.mutationIds)).toEqual([['m4']])
   })
 
   test('tables take turns, and the next round starts after the table served last', () => {
@@ -264,6 +293,56 @@ describe('planRound: properties', () => {
             remaining = remaining.filter((m) => !sent.has(m))
           }
           expect(Object.fromEntries(actual)).toEqual(Object.fromEntries(expected))
+        },
+      ),
+      { numRuns: 200 },
+    )
+  })
+
+  test('links to temporary IDs: never sent before their create, then sent with its real ID', () => {
+    const linkStep = fc.record({
+      create: fc.boolean(),
+      record: fc.integer({ min: 0, max: 9 }),
+      // A link to an earlier step's create (if it was one), or to a create that never was.
+      target: fc.integer({ min: -1, max: 40 }),
+    })
+    fc.assert(
+      fc.property(
+        fc.array(linkStep, { maxLength: 40 }),
+        fc.integer({ min: 1, max: 4 }),
+        (steps, maxRequests) => {
+          const creates = new Set<string>()
+          const mutations = steps.map((s, i) => {
+            const link = s.target >= 0 && s.target < i ? tmp(s.target) : tmp(1000 + i)
+            const fields = { fL: [link, rid(99)] }
+            const m = s.create
+              ? pending({ mutationId: `m${i}`, op: 'create', tempRecordId: tmp(i), fields })
+              : pending({ mutationId: `m${i}`, op: 'update', recordId: rid(s.record), fields })
+            if (s.create) creates.add(tmp(i))
+            return m
+          })
+          const real = new Map<string, string>()
+          const failed = new Set<string>()
+          let remaining = coalesce(mutations).mutations
+          while (remaining.length > 0) {
+            const round = planRound(remaining, { maxRequests })
+            const sent = round.requests.flatMap((r) => r.mutations)
+            expect(sent.length + round.unresolved.length).toBeGreaterThan(0)
+            for (const m of sent) {
+              expect(tempLinksOf(m.fields)).toEqual([])
+              if (m.tempRecordId !== undefined)
+                real.set(m.tempRecordId, `rec${m.tempRecordId.slice(3)}`)
+            }
+            // Unresolved: it names a create that never was, or one that was unresolved itself.
+            for (const m of round.unresolved) {
+              expect(tempLinksOf(m.fields).some((t) => !creates.has(t) || failed.has(t))).toBe(true)
+              if (m.tempRecordId !== undefined) failed.add(m.tempRecordId)
+            }
+            const done = new Set([...sent, ...round.unresolved])
+            remaining = remaining
+              .filter((m) => !done.has(m))
+              .map((m) => ({ ...m, fields: replaceTempLinks(m.fields, real) }))
+          }
         },
       ),
       { numRuns: 200 },

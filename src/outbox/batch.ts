@@ -9,13 +9,17 @@
  *   an earlier entry of it is in flight: two mutations of one record are never reordered, whatever
  *   order the round's requests complete in;
  * - tables take turns: requests are dealt round-robin by table, starting after the table served
- *   last (`afterTableId`), so a flood in one table does not starve the others.
+ *   last (`afterTableId`), so a flood in one table does not starve the others;
+ * - no request names a temporary ID, as its record or in a link cell: Airtable does not know them.
+ *   An entry whose link cells name the temporary ID of a create among the entries waits for it
+ *   (and fences its record); one naming any other temporary ID is unresolved.
  * Kinds: `create` (a create of a table without merge fields), `upsert` (performUpsert: `upsert`
  * mutations, and creates with merge fields — their own or the table's — so a create whose outcome
  * is unknown can be repeated safely), `update` (PATCH), `replace` (PUT), `delete`.
  */
 import { isAirtableId } from '../protocol/index.ts'
 import type { CoalescedMutation } from './coalesce.ts'
+import { tempLinksOf } from './temp-links.ts'
 
 /** Airtable's per-request record limit (airtable-api.md §2). */
 export const MAX_RECORDS_PER_REQUEST = 10
@@ -49,6 +53,8 @@ export interface PlanOptions {
    * @default not an Airtable record ID (`rec` + 14 characters)
    */
   isTemporaryId?: (recordId: string) => boolean
+  /** The base's link fields (field IDs), whose cells may name temporary IDs. @default every array cell */
+  linkFieldIds?: ReadonlySet<string> | undefined
 }
 
 /** A round of requests and what did not make it. */
@@ -56,11 +62,15 @@ export interface Plan {
   requests: PlannedRequest[]
   /** Pass as `afterTableId` next round. */
   lastTableId: string | undefined
-  /** Entries that wait: an earlier entry of their record is pending or in flight. */
+  /**
+   * Entries that wait: an earlier entry of their record, or the create a link cell names, is
+   * pending or in flight.
+   */
   waiting: number
   /**
-   * Entries naming a temporary record ID with no create before them (it was cancelled or failed,
-   * or the caller did not substitute the real ID): unsendable, for the caller to settle.
+   * Entries naming a temporary record ID — as their record, or in a link cell — with no create
+   * among the entries (it was cancelled or failed, or the caller did not substitute the real ID):
+   * unsendable, for the caller to settle.
    */
   unresolved: CoalescedMutation[]
 }
@@ -73,6 +83,13 @@ export function planRound(
   const maxRecords = options.maxRecordsPerRequest ?? MAX_RECORDS_PER_REQUEST
   const isTemporary = options.isTemporaryId ?? ((id: string) => !isAirtableId(id, 'rec'))
   const busy = new Set(mutations.filter((m) => m.inFlight).map((m) => m.key))
+  const openTemps = new Set(
+    mutations.flatMap((m) =>
+      (m.op === 'create' || m.op === 'upsert') && m.tempRecordId !== undefined
+        ? [m.tempRecordId]
+        : [],
+    ),
+  )
   const groups = new Map<string, Group>()
   const unresolved: CoalescedMutation[] = []
   let waiting = 0
@@ -89,6 +106,15 @@ export function planRound(
       mutation.op !== 'upsert' &&
       isTemporary(mutation.recordId ?? '')
     ) {
+      unresolved.push(mutation)
+      continue
+    }
+    const links = tempLinksOf(mutation.fields, options.linkFieldIds)
+    if (links.some((id) => openTemps.has(id))) {
+      waiting += 1
+      continue
+    }
+    if (links.length > 0) {
       unresolved.push(mutation)
       continue
     }

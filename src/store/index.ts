@@ -104,6 +104,7 @@ export {
   listFailedMutations,
   findCreatesByTempIds,
   reassignRecordId,
+  listOpenMutationsNaming,
   committedCreateRecordIds,
   lastCommittedFieldWrites,
   updateMutation,

@@ -193,6 +193,25 @@ export async function reassignRecordId(
 }
 
 /**
+ * A base's open mutations whose `fields` or `baseFields` hold the string `id` anywhere (a link
+ * cell naming a temporary ID), in position order: the caller rewrites them once the create
+ * behind `id` has committed. Scans open rows only.
+ */
+export async function listOpenMutationsNaming(
+  db: Db,
+  options: { baseId: string; id: string },
+): Promise<StoredMutation[]> {
+  const rows = await db.query<MutationRow>(
+    `select * from outbox
+     where base_id = $1 and state in ('queued', 'sending', 'conflict')
+       and (strpos(fields::text, $2) > 0 or strpos(base_fields::text, $2) > 0)
+     order by position`,
+    [options.baseId, JSON.stringify(options.id)],
+  )
+  return rows.map(mutationOf)
+}
+
+/**
  * Record IDs that committed mutations of a table created or adopted since `sinceMs`: a
  * reconciliation must never adopt a record another mutation already owns.
  */
