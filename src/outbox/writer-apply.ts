@@ -23,7 +23,9 @@ import {
   applyWrite,
   deleteRecords,
   getMutations,
+  getRecords,
   listOpenMutations,
+  listOpenMutationsNaming,
   reassignRecordId,
   updateMutations,
   upsertRecords,
@@ -43,6 +45,7 @@ import {
   type MutationLifecycle,
 } from './mutation.ts'
 import { lifecycleOf, patchOf } from './store-mapping.ts'
+import { replaceTempLinks } from './temp-links.ts'
 
 /** The logger the writer writes to (a pino logger fits). */
 export type WriterLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>
@@ -197,7 +200,8 @@ export function lastPositionOf(rows: readonly StoredMutation[], entry: Coalesced
 
 /**
  * Puts Airtable's record into the mirror (in `tx`), replacing the temporary row of a create and
- * pointing later mutations at the real ID; open later mutations stay folded on top.
+ * pointing later mutations — their record and their link cells — at the real ID; open later
+ * mutations stay folded on top.
  */
 export async function mirrorCommitted(
   tx: Db,
@@ -216,8 +220,57 @@ export async function mirrorCommitted(
   if (temp !== undefined) {
     await deleteRecords(tx, { ...table, ...origin, ids: [temp] })
     await reassignRecordId(tx, { baseId: ctx.baseId, from: temp, to: record.id })
+    await reassignLinks(tx, ctx, { from: temp, to: record.id, mutationId: origin.mutationId })
   }
   await writeMirror(tx, ctx, { ...commit, record })
+}
+
+/**
+ * Once the create behind temporary ID `from` has committed as `to` (in `tx`, under the feed
+ * lock): the open mutations whose link cells (or `baseFields`) name `from` name `to`, and so do
+ * the mirror rows of their records, each change in the feed as an update of the record. Only
+ * those rows can hold `from`: the mirror learns a temporary link from an accepted write, which
+ * stays open until the create commits (the writer holds it, writer-temp-links.ts).
+ */
+export async function reassignLinks(
+  tx: Db,
+  ctx: ApplyContext,
+  change: { from: string; to: string; mutationId: string | undefined },
+): Promise<void> {
+  const realIds = new Map([[change.from, change.to]])
+  const rows = await listOpenMutationsNaming(tx, { baseId: ctx.baseId, id: change.from })
+  if (rows.length === 0) return
+  await updateMutations(
+    tx,
+    rows.flatMap((row) => {
+      const fields = replaceTempLinks(row.fields, realIds)
+      const baseFields = replaceTempLinks(row.baseFields, realIds)
+      if (fields === row.fields && baseFields === row.baseFields) return []
+      const patch = { ...(fields && { fields }), ...(baseFields && { baseFields }) }
+      return [{ mutationId: row.mutationId, patch }]
+    }),
+  )
+  const idsByTable = new Map<string, Set<string>>()
+  for (const row of rows) {
+    const id = row.recordId ?? row.tempRecordId
+    if (id === undefined) continue
+    const ids = idsByTable.get(row.tableId) ?? new Set<string>()
+    idsByTable.set(row.tableId, ids.add(realIds.get(id) ?? id))
+  }
+  for (const [tableId, ids] of idsByTable) {
+    const table = { baseId: ctx.baseId, tableId }
+    const records = (await getRecords(tx, { ...table, ids: [...ids] })).flatMap((r) => {
+      const fields = replaceTempLinks(r.fields, realIds)
+      return fields === r.fields ? [] : [{ id: r.id, createdTime: r.createdTime, fields }]
+    })
+    await upsertRecords(tx, {
+      ...table,
+      source: 'outbox',
+      mutationId: change.mutationId,
+      records,
+      mode: 'replace',
+    })
+  }
 }
 
 /**

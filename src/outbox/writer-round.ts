@@ -1,14 +1,14 @@
 /**
  * One round of the writer, as steps the service (writer.ts) strings together:
- * - {@link planNextRound}: open mutations → temporary IDs resolved → coalesced → planned requests
- *   (≤ 10 records per table and operation, per-record order) plus the creates due for
- *   reconciliation;
+ * - {@link planNextRound}: open mutations → temporary IDs resolved (as records, and in link cells:
+ *   writer-temp-links.ts) → coalesced → planned requests (≤ 10 records per table and operation,
+ *   per-record order) plus the creates due for reconciliation;
  * - {@link executeRequest}: mark `sending` → send → apply every answer in one transaction;
  * - {@link recoverInterrupted}: rows left `sending` by a writer that stopped or died.
  *
- * Fences (per-record order): a mutation in flight, held (`conflict`), reconciling or waiting out
- * a backoff keeps every later mutation of its record waiting; coalescing and planning see it as
- * in flight.
+ * Fences (per-record order): a mutation in flight, held (`conflict`), reconciling, waiting out
+ * a backoff or waiting for a create its link cells name keeps every later mutation of its record
+ * waiting; coalescing and planning see it as in flight.
  */
 import { isAirtableId } from '../protocol/index.ts'
 import {
@@ -33,6 +33,7 @@ import {
   type Transition,
 } from './writer-apply.ts'
 import { fetchRecords, sendRequest, type EntryOutcome, type SendContext } from './writer-send.ts'
+import { failDeadLinks, holdTempLinks } from './writer-temp-links.ts'
 
 /** What a round needs. */
 export interface RoundContext {
@@ -41,6 +42,8 @@ export interface RoundContext {
   send: SendContext
   /** Declared merge fields by table ID (field IDs). */
   mergeFieldIdsByTable: Readonly<Record<string, readonly string[]>>
+  /** The base's link fields (field IDs); undefined before the schema is known. */
+  linkFieldIds: ReadonlySet<string> | undefined
   retry: Partial<OutboxRetryPolicy>
   random: () => number
   /** Open mutations loaded per round. */
@@ -61,6 +64,8 @@ export interface RoundPlan {
   pending: number
   /** Every open row, for positions. */
   rows: StoredMutation[]
+  /** Entries planning settled itself (links to failed creates): plan again at once. */
+  settledNow: number
 }
 
 /** Plans the next round. `inFlight`: mutation IDs this writer is sending or reconciling. */
@@ -73,7 +78,8 @@ export async function planNextRound(
     baseId: ctx.apply.baseId,
     limit: ctx.loadLimit,
   })
-  const rows = await resolveTempIds(ctx, loaded)
+  const held = await holdTempLinks(ctx, await resolveTempIds(ctx, loaded))
+  const rows = held.rows
   const due = (row: StoredMutation): boolean =>
     row.nextAttemptAt === undefined || Date.parse(row.nextAttemptAt) <= nowMs
   const future = rows
@@ -87,7 +93,8 @@ export async function planNextRound(
     reconcileGroups.set(key, [...(reconcileGroups.get(key) ?? []), row])
   }
   const fenced = rows.map((row) =>
-    row.state === 'queued' && (round.inFlight.has(row.mutationId) || !due(row))
+    row.state === 'queued' &&
+    (round.inFlight.has(row.mutationId) || !due(row) || held.waiting.has(row.mutationId))
       ? { ...row, state: 'sending' as const }
       : row,
   )
@@ -110,9 +117,12 @@ export async function planNextRound(
     afterTableId: round.afterTableId,
     mergeFieldIdsByTable: ctx.mergeFieldIdsByTable,
     isTemporaryId: (id) => !isAirtableId(id, 'rec'),
+    linkFieldIds: ctx.linkFieldIds,
   })
-  for (const entry of plan.unresolved) {
-    ctx.apply.logger.warn({ mutationIds: entry.mutationIds }, 'outbox: unresolved record ID')
+  const deadLinks = await failDeadLinks(ctx, { entries: plan.unresolved, rows })
+  if (plan.unresolved.length > deadLinks) {
+    const ids = plan.unresolved.map((entry) => entry.mutationIds)
+    ctx.apply.logger.warn({ mutationIds: ids }, 'outbox: unresolved record ID')
   }
   return {
     requests: plan.requests,
@@ -121,6 +131,7 @@ export async function planNextRound(
     nextDueMs: future.length === 0 ? undefined : Math.min(...future),
     pending: rows.filter((row) => row.state !== 'conflict').length,
     rows,
+    settledNow: deadLinks,
   }
 }
 

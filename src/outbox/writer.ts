@@ -123,6 +123,7 @@ export function createOutboxWriter(options: OutboxWriterOptions): OutboxWriter {
       apply: { baseId, logger },
       send: { airtable: options.airtable, baseId, clock, signal: abortTasks.signal },
       mergeFieldIdsByTable: mergeFieldIds(schema, options.mergeFields ?? {}),
+      linkFieldIds: linkFieldIdsOf(schema),
       retry: options.retry ?? {},
       random: options.random ?? Math.random,
       loadLimit: options.loadLimit ?? 1_000,
@@ -193,8 +194,11 @@ export function createOutboxWriter(options: OutboxWriterOptions): OutboxWriter {
       launched === 0 &&
       plan.requests.length === 0 &&
       tasks.size === 0 &&
-      plan.nextDueMs === undefined
-    const untilDue = plan.nextDueMs === undefined ? pollMs : plan.nextDueMs - clock.now()
+      plan.nextDueMs === undefined &&
+      plan.settledNow === 0
+    // A failed entry's later mutations are settled by the next round (writer-round.ts).
+    const untilDue =
+      plan.settledNow > 0 ? 0 : plan.nextDueMs === undefined ? pollMs : plan.nextDueMs - clock.now()
     return { delayMs: Math.max(0, Math.min(pollMs, untilDue)), settled }
   }
 
@@ -327,4 +331,14 @@ function mergeFieldIds(
     if (ids.length > 0) result[table.id] = ids
   }
   return result
+}
+
+/** The base's link fields (field IDs); undefined before the schema is known. */
+function linkFieldIdsOf(schema: BaseSchema | undefined): Set<string> | undefined {
+  if (schema === undefined) return undefined
+  return new Set(
+    schema.tables.flatMap((t) =>
+      t.fields.filter((f) => f.type === 'multipleRecordLinks').map((f) => f.id),
+    ),
+  )
 }
