@@ -507,5 +507,57 @@ for (const backend of testBackends()) {
       expect(pending[1]?.mergeFieldIds).toEqual(['fldMEmail0000001'])
       await settleAll(db)
     })
+
+    test("a link may name a create's temporary ID: kept while open, Airtable's once committed", async () => {
+      await settleAll(db)
+      const createHost = async (): Promise<{ id: string; recordId: string }> => {
+        const res = await send('POST', `/v0/${BASE_ID}/Hosts`, {
+          headers: asyncly,
+          body: { fields: { Name: 'New host' } },
+        })
+        expect(res.status).toBe(202)
+        const body = (await res.json()) as { mutations: { id: string; recordId: string }[] }
+        return body.mutations[0]!
+      }
+      const linkAnn = (host: string): Promise<Response> =>
+        send('PATCH', `${M}/${ANN}`, { headers: asyncly, body: { fields: { Host: [host] } } })
+      const hostOfAnn = async (): Promise<unknown> =>
+        (await getRecord(db, { baseId: BASE_ID, tableId: MEMBERS_TABLE, id: ANN }))?.fields[
+          'fldMHost00000001'
+        ]
+      const queuedHost = async (res: Response): Promise<unknown> => {
+        expect(res.status).toBe(202)
+        const body = (await res.json()) as { mutations: { id: string }[] }
+        const [row] = await getMutations(db, [body.mutations[0]!.id])
+        return row?.fields?.['fldMHost00000001']
+      }
+      // Open: accepted as it is; the writer holds it until the create commits.
+      const open = await createHost()
+      expect(await queuedHost(await linkAnn(open.recordId))).toEqual([open.recordId])
+      expect(await hostOfAnn()).toEqual([open.recordId])
+      // Committed: Airtable's ID, in the outbox and the mirror.
+      await settleAll(db)
+      const [committed] = await getMutations(db, [open.id])
+      expect(committed?.recordId).toMatch(/^rec/)
+      expect(await queuedHost(await linkAnn(open.recordId))).toEqual([committed?.recordId])
+      expect(await hostOfAnn()).toEqual([committed?.recordId])
+      await settleAll(db)
+      // Failed, unknown, or a create in another table: 422, nothing queued.
+      const failed = await createHost()
+      await settleAll(db, { fail: { type: 'INVALID_VALUE_FOR_COLUMN', message: 'x', status: 422 } })
+      const member = await send('POST', M, { headers: asyncly, body: { fields: { Name: 'M' } } })
+      const otherTable = ((await member.json()) as { mutations: { recordId: string }[] })
+        .mutations[0]!
+      for (const tmp of [failed.recordId, 'tmpNoSuchCreate01', otherTable.recordId]) {
+        const before = await snapshot()
+        const res = await linkAnn(tmp)
+        expect(res.status).toBe(422)
+        expect(await refused(res, before)).toEqual({
+          type: 'ROW_DOES_NOT_EXIST',
+          message: `Record ID ${tmp} does not exist in this table`,
+        })
+      }
+      await settleAll(db)
+    })
   })
 }

@@ -1,8 +1,9 @@
 /**
  * What accepting a write needs from the mirror besides the written records: whether linked
- * records exist (and, with typecast, which record a primary-field text names), lookups recomputed
- * over a record's new links (a policy may read them, e.g. Likes' `Member Email`), and the record
- * an upsert's merge values match. Reads only, in the accepting transaction.
+ * records exist (with typecast, which record a primary-field text names; for a temporary ID,
+ * whether its create is open or committed), lookups recomputed over a record's new links (a
+ * policy may read them, e.g. Likes' `Member Email`), and the record an upsert's merge values
+ * match. Reads only, in the accepting transaction.
  */
 import {
   isTempRecordId,
@@ -11,7 +12,13 @@ import {
   type Table,
   type BaseSchema,
 } from '../protocol/index.ts'
-import { getRecords, jsonParam, queryRecords, type Db } from '../store/index.ts'
+import {
+  findCreatesByTempIds,
+  getRecords,
+  jsonParam,
+  queryRecords,
+  type Db,
+} from '../store/index.ts'
 import { invalidUpsertError, rowDoesNotExistError } from './validate.ts'
 
 /** Where mirror reads happen. */
@@ -23,8 +30,10 @@ export interface MirrorScope {
 
 /**
  * Checks every link cell of `cells` against the linked table and, with typecast, replaces
- * primary-field texts by the record they name. Temporary IDs are refused: the writer sends link
- * cells as they are, and Airtable does not know them ([?] until the writer substitutes them).
+ * primary-field texts by the record they name. A temporary ID (a create accepted earlier) is
+ * accepted when its create is in the linked table and still open — the writer holds this write
+ * until it commits (writer-temp-links.ts) — and replaced by Airtable's ID when it has committed;
+ * one that is unknown, of another table, or whose create failed is ROW_DOES_NOT_EXIST.
  */
 export async function resolveLinks(
   scope: MirrorScope,
@@ -35,19 +44,49 @@ export async function resolveLinks(
     if (field.type !== 'multipleRecordLinks' || !Array.isArray(cell)) continue
     const linkedTableId = field.options?.linkedTableId ?? ''
     const items = cell as string[]
+    const temps = await tempLinkTargets(scope, { tableId: linkedTableId, items })
+    const targets = items.map((item) => temps.get(item) ?? item)
     const found = new Set(
-      (await getRecords(scope.db, { baseId: scope.baseId, tableId: linkedTableId, ids: items }))
-        .map((r) => r.id)
-        .filter((id) => !isTempRecordId(id)),
+      (
+        await getRecords(scope.db, { baseId: scope.baseId, tableId: linkedTableId, ids: targets })
+      ).map((r) => r.id),
     )
     const resolved: string[] = []
-    for (const item of items) {
-      if (found.has(item)) resolved.push(item)
+    for (const [index, item] of items.entries()) {
+      const target = targets[index] ?? item
+      const usable = isTempRecordId(item) ? temps.has(item) : !isTempRecordId(target)
+      if (usable && found.has(target)) resolved.push(target)
       else if (request.typecast) resolved.push(await byPrimaryText(scope, linkedTableId, item))
       else throw rowDoesNotExistError(item)
     }
     request.cells[field.id] = [...new Set(resolved)]
   }
+}
+
+/**
+ * The temporary IDs among `items` that may be linked in table `tableId`: → itself while its
+ * create is open, → Airtable's ID once it committed. Read under the feed lock, so a commit lands
+ * either before (the ID is substituted here) or after this write (the writer substitutes it).
+ */
+async function tempLinkTargets(
+  scope: MirrorScope,
+  request: { tableId: string; items: readonly string[] },
+): Promise<Map<string, string>> {
+  const creates = await findCreatesByTempIds(scope.db, {
+    baseId: scope.baseId,
+    tempRecordIds: request.items.filter(isTempRecordId),
+  })
+  const targets = new Map<string, string>()
+  for (const create of creates) {
+    const { tempRecordId, recordId } = create
+    if (create.tableId !== request.tableId || tempRecordId === undefined) continue
+    if (create.state === 'committed' && recordId !== undefined && !isTempRecordId(recordId)) {
+      targets.set(tempRecordId, recordId)
+    } else if (create.state !== 'committed' && create.state !== 'failed') {
+      targets.set(tempRecordId, tempRecordId)
+    }
+  }
+  return targets
 }
 
 async function byPrimaryText(scope: MirrorScope, tableId: string, text: string): Promise<string> {
