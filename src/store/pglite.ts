@@ -88,15 +88,20 @@ class PgliteDb implements Db {
   }
 
   async query<T extends object = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    await turn()
     return runQuery<T>(this.#pg, sql, params)
   }
 
   async exec(sql: string): Promise<void> {
+    await turn()
     await this.#pg.exec(sql)
   }
 
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
-    return this.#pg.transaction((tx) => fn(new PgliteTx(tx, this)))
+    return this.#pg.transaction(async (tx) => {
+      await turn()
+      return fn(new PgliteTx(tx, this))
+    })
   }
 
   async listen(channel: string, handler: (payload: string) => void): Promise<Unlisten> {
@@ -183,6 +188,14 @@ class PgliteTx implements Db {
     return Promise.resolve()
   }
 }
+
+/**
+ * One turn of the event loop. PGlite runs SQL synchronously in this thread and hands queued work
+ * on in microtasks, so a queue of transactions would otherwise run back to back while timers and
+ * sockets wait (the limiter's slots fired ~20 ms late under write load: bench/writes.bench.ts).
+ * Each transaction, and each statement outside one, waits a turn first.
+ */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 async function runQuery<T extends object>(
   executor: Executor,
