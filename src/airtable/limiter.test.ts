@@ -232,6 +232,48 @@ describe('RateLimiter with a sliding window per base', () => {
     expect(grants[0]?.grantedMs).toBe(0)
   })
 
+  test("a 429 widens the base's window a step, up to a cap; quiet spells narrow it back", async () => {
+    const limiter = new RateLimiter({
+      baseWindow: { requests: 5, windowMs: 1025 },
+      windowWidening: { stepMs: 25, maxWindowMs: 1075, quietMs: 600_000 },
+    })
+    /** From the first to the sixth of six requests asked for at once. */
+    const spacing = async (): Promise<number> => {
+      const times: number[] = []
+      for (let i = 0; i < 6; i++) {
+        void limiter.acquire({ baseId: 'appA', tokenKey: 't', priority: 'write' }).then(() => {
+          times.push(Date.now())
+        })
+      }
+      await vi.advanceTimersByTimeAsync(60_000)
+      return (times[5] ?? 0) - (times[0] ?? 0)
+    }
+    expect(await spacing()).toBe(1025)
+    expect(limiter.stats().widenedWindowMs).toEqual({})
+    limiter.pause('appA')
+    // Requests in flight when the first 429 came get theirs too: one penalty, one step.
+    limiter.pause('appA')
+    expect(limiter.stats().widenedWindowMs).toEqual({ appA: 1050 })
+    expect(await spacing()).toBe(1050)
+    for (let i = 0; i < 3; i++) {
+      limiter.pause('appA')
+      await vi.advanceTimersByTimeAsync(30_000)
+    }
+    expect(limiter.stats().widenedWindowMs).toEqual({ appA: 1075 })
+    expect(await spacing()).toBe(1075)
+    await vi.advanceTimersByTimeAsync(600_000)
+    expect(limiter.stats().widenedWindowMs).toEqual({ appA: 1050 })
+    await vi.advanceTimersByTimeAsync(600_000)
+    expect(limiter.stats().widenedWindowMs).toEqual({})
+    expect(await spacing()).toBe(1025)
+  })
+
+  test('a token bucket is never widened', () => {
+    const limiter = new RateLimiter({ baseRatePerSecond: 4.5 })
+    limiter.pause('appA')
+    expect(limiter.stats().widenedWindowMs).toEqual({})
+  })
+
   test('a 429 pauses the base in window mode too', async () => {
     const limiter = new RateLimiter({ baseWindow: { requests: 5, windowMs: 1050 } })
     limiter.pause('appA', 30_000)

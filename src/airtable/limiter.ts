@@ -10,7 +10,10 @@
  *
  * Pacing a base: a token bucket at `baseRatePerSecond` (below Airtable's 5/s, for jitter), or with
  * `baseWindow` a sliding window as Airtable keeps it — at most `requests` per `windowMs` — which
- * runs closer to the limit (5 per 1.05 s = 4.76/s) with the same safety (sliding-window.ts).
+ * runs closer to the limit (5 per 1.025 s = 4.88/s) with the same safety (sliding-window.ts).
+ * The window's margin over Airtable's second covers the network's jitter; a 429 says it did not,
+ * so each penalty widens that base's window by a step (`windowWidening`), and each quiet spell
+ * without one narrows it back a step.
  *
  * The bucket and window maths are in token-bucket.ts and sliding-window.ts; this file is the thin
  * stateful shell around them.
@@ -63,10 +66,16 @@ export interface RateLimiterOptions {
   baseBurst?: number
   /**
    * Pace each base by a sliding window instead of its token bucket: at most `requests` grants in
-   * any `windowMs` (e.g. `{ requests: 5, windowMs: 1050 }`); `baseRatePerSecond` and `baseBurst`
+   * any `windowMs` (e.g. `{ requests: 5, windowMs: 1025 }`); `baseRatePerSecond` and `baseBurst`
    * are then ignored. Penalties after a 429 apply as usual. @default undefined (token bucket)
    */
   baseWindow?: WindowConfig
+  /**
+   * Window mode: after a 429 the base's window grows by `stepMs`, up to `maxWindowMs`; after each
+   * `quietMs` without a 429 it shrinks back by a step, down to `baseWindow.windowMs`.
+   * @default { stepMs: 25, maxWindowMs: baseWindow.windowMs + 250, quietMs: 600_000 }
+   */
+  windowWidening?: WindowWidening
   /** Requests per second per token (PAT owner). @default 50 */
   tokenRatePerSecond?: number
   /** @default 1 */
@@ -77,6 +86,13 @@ export interface RateLimiterOptions {
   clock?: Clock
   /** @default systemTimers */
   timers?: Timers
+}
+
+/** How a base's window reacts to 429s (see {@link RateLimiterOptions.windowWidening}). */
+export interface WindowWidening {
+  stepMs: number
+  maxWindowMs: number
+  quietMs: number
 }
 
 /** One request for a slot. */
@@ -103,6 +119,8 @@ export interface LimiterStats {
   pauses: number
   /** Bases serving a penalty now. */
   pausedBaseIds: string[]
+  /** Window mode: the window of each base widened after a 429, in ms. */
+  widenedWindowMs: Record<string, number>
 }
 
 interface Waiter {
@@ -122,6 +140,9 @@ export class RateLimiter {
   readonly #timers: Timers
   readonly #buckets = new Map<string, BucketState>()
   readonly #window: WindowConfig | undefined
+  readonly #widening: WindowWidening | undefined
+  /** Window mode: bases whose window was widened, by how many steps and when last. */
+  readonly #widened = new Map<string, { steps: number; atMs: number }>()
   readonly #windows = new Map<string, WindowLog>()
   /** Window mode: grant times per base whose requests have not been seen leaving yet. */
   readonly #unsent = new Map<string, number[]>()
@@ -131,6 +152,14 @@ export class RateLimiter {
 
   constructor(options: RateLimiterOptions = {}) {
     this.#window = options.baseWindow
+    this.#widening =
+      this.#window === undefined
+        ? undefined
+        : (options.windowWidening ?? {
+            stepMs: 25,
+            maxWindowMs: this.#window.windowMs + 250,
+            quietMs: 600_000,
+          })
     // In window mode the base bucket only carries penalties: it never runs dry before the window.
     this.#base =
       this.#window === undefined
@@ -177,9 +206,13 @@ export class RateLimiter {
     })
   }
 
-  /** Blocks a base for `ms` (default {@link penaltyMs}) after a 429. */
+  /**
+   * Blocks a base for `ms` (default {@link penaltyMs}) after a 429; in window mode the first 429
+   * of a penalty also widens the base's window.
+   */
   pause(baseId: string, ms: number = this.penaltyMs): void {
     const nowMs = this.#clock.now()
+    if (this.pausedUntil(baseId) === 0) this.#widen(baseId, nowMs)
     const state = this.#bucket(`base:${baseId}`, this.#base, nowMs)
     this.#buckets.set(`base:${baseId}`, pause(state, this.#base, { nowMs, untilMs: nowMs + ms }))
     this.#counters.pauses++
@@ -223,7 +256,36 @@ export class RateLimiter {
       },
       ...this.#counters,
       pausedBaseIds,
+      widenedWindowMs: Object.fromEntries(
+        [...this.#widened.keys()]
+          .map((baseId) => [baseId, this.#windowOf(baseId, nowMs).windowMs] as const)
+          .filter(([, windowMs]) => windowMs > (this.#window?.windowMs ?? 0)),
+      ),
     }
+  }
+
+  /** The base's window now: the configured one, widened by its 429s, narrowed by quiet time. */
+  #windowOf(baseId: string, nowMs: number): WindowConfig {
+    const window = this.#window ?? { requests: 1, windowMs: 0 }
+    const steps = this.#wideningSteps(baseId, nowMs)
+    if (steps === 0 || this.#widening === undefined) return window
+    const { stepMs, maxWindowMs } = this.#widening
+    return { ...window, windowMs: Math.min(maxWindowMs, window.windowMs + steps * stepMs) }
+  }
+
+  /** Steps the base's window is widened by now: one per 429, less one per quiet spell. */
+  #wideningSteps(baseId: string, nowMs: number): number {
+    const widened = this.#widened.get(baseId)
+    if (widened === undefined || this.#widening === undefined) return 0
+    return Math.max(0, widened.steps - Math.floor((nowMs - widened.atMs) / this.#widening.quietMs))
+  }
+
+  #widen(baseId: string, nowMs: number): void {
+    if (this.#window === undefined || this.#widening === undefined) return
+    const { stepMs, maxWindowMs } = this.#widening
+    const maxSteps = Math.ceil((maxWindowMs - this.#window.windowMs) / stepMs)
+    const steps = Math.min(maxSteps, this.#wideningSteps(baseId, nowMs) + 1)
+    this.#widened.set(baseId, { steps, atMs: nowMs })
   }
 
   #bucket(key: string, config: BucketConfig, nowMs: number): BucketState {
@@ -274,13 +336,15 @@ export class RateLimiter {
 
   #windowWait(request: AcquireRequest, nowMs: number): number {
     if (this.#window === undefined || request.baseId === undefined) return 0
-    return windowWaitMs(this.#windows.get(request.baseId) ?? [], this.#window, nowMs)
+    const window = this.#windowOf(request.baseId, nowMs)
+    return windowWaitMs(this.#windows.get(request.baseId) ?? [], window, nowMs)
   }
 
   #windowTake(request: AcquireRequest, nowMs: number): void {
     if (this.#window === undefined || request.baseId === undefined) return
     const log = this.#windows.get(request.baseId) ?? []
-    this.#windows.set(request.baseId, windowTake(log, this.#window, nowMs))
+    const window = this.#windowOf(request.baseId, nowMs)
+    this.#windows.set(request.baseId, windowTake(log, window, nowMs))
     const unsent = (this.#unsent.get(request.baseId) ?? []).filter(
       (grantMs) => grantMs >= nowMs - UNSENT_FORGET_MS,
     )

@@ -2,8 +2,8 @@
  * Sliding-window pacing maths (pure, STYLE habit 11): at most `requests` grants in any span of
  * `windowMs`. This is how Airtable counts a base's 5 requests/s [?] — a moving one-second window
  * at arrival — so a limiter that keeps the same books, with a window a little longer than a
- * second for network jitter, sends at 5 per (1 s + margin) without ever putting a sixth request
- * in Airtable's window. A token bucket must run below 5/s for the same safety (limiter.ts).
+ * second for network jitter, sends at 5 per (1 s + margin) without putting a sixth request in
+ * Airtable's window (while the jitter stays inside the margin; limiter.ts widens it after a 429). A token bucket must run below 5/s for the same safety (limiter.ts).
  *
  * The state is the grant times still inside the window, oldest first. A grant's time moves to
  * when its request actually left ({@link windowMove}): a busy event loop or a new connection can

@@ -58,13 +58,15 @@ export const serverConfigSchema = z.object({
    */
   airtableRatePerSecond: z.coerce.number().positive().default(5),
   /**
-   * `AIRSYNC_RATE_WINDOW_MS`: the window of `airtableRatePerSecond`. 1050 is a second plus 50 ms
-   * for network jitter: 4.76 requests/s with no 429 (bench/writes.bench.ts), each request counted
-   * from when it left. 0 paces by a token bucket at `airtableRatePerSecond` instead, which must
-   * then be below 5 (4.5 leaves ~110 ms of jitter room): at exactly 5/s a few ms of jitter puts a
-   * sixth request in some window and the base is blocked for 30 s. @default 1050
+   * `AIRSYNC_RATE_WINDOW_MS`: the window of `airtableRatePerSecond`. 1025 is a second plus 25 ms
+   * for network jitter: 4.88 requests/s, each request counted from when it left; in the write
+   * benchmark the emulator saw 6 requests in 1,017 ms at the closest, so no 429. Each 429 widens
+   * the base's window by 25 ms (up to 250 ms more) and each 10 quiet minutes narrow it back a step
+   * (limiter.ts). 0 paces by a token bucket at `airtableRatePerSecond` instead, which must then be
+   * below 5 (4.5 leaves ~110 ms of jitter room): at exactly 5/s a few ms of jitter puts a sixth
+   * request in some window and the base is blocked for 30 s. @default 1025
    */
-  airtableRateWindowMs: z.coerce.number().int().min(0).default(1050),
+  airtableRateWindowMs: z.coerce.number().int().min(0).default(1025),
   /**
    * `AIRSYNC_AIRTABLE_TIMEOUT_MS`: how long a request to Airtable may take before it is given up
    * (a write then has an unknown outcome and is reconciled). @default 30_000

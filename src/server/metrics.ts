@@ -72,6 +72,18 @@ export function createSyncMetrics(options: SyncMetricsOptions): SyncMetrics {
     },
   })
   new Gauge({
+    name: 'airsync_limiter_widened_window_seconds',
+    help: "A base's sliding window while 429s keep it wider than configured.",
+    labelNames: ['base_id'] as const,
+    registers: [registry],
+    collect() {
+      this.reset()
+      for (const [baseId, ms] of Object.entries(limiter.stats().widenedWindowMs)) {
+        this.set({ base_id: baseId }, ms / 1000)
+      }
+    },
+  })
+  new Gauge({
     name: 'airsync_mirror_records',
     help: 'Records in the mirror, by table.',
     labelNames: ['table_id', 'table'] as const,

@@ -1,7 +1,7 @@
 /**
  * The Airtable limiter as configured. By default each base is paced as Airtable counts it: at most
- * `airtableRatePerSecond` (5) requests in any window of `airtableRateWindowMs` (1,050 ms: a second
- * plus room for network jitter), each counted from when it left (wire-times.ts). With a window of
+ * `airtableRatePerSecond` (5) requests in any window of `airtableRateWindowMs` (1,025 ms: a second
+ * plus room for network jitter, widened after a 429), each counted from when it left (wire-times.ts). With a window of
  * 0 a token bucket paces the base at `airtableRatePerSecond` instead (set it below 5, e.g. 4.5).
  */
 import { RateLimiter } from '../airtable/index.ts'

@@ -69,7 +69,7 @@ export const ENV_USAGE = `Environment:
   AIRSYNC_JWKS_URL        JWKS of user JWTs (e.g. Supabase)
   AIRSYNC_POLICIES_FILE   policy document (JSON); default: Presence's for its base, else admin-only
   AIRSYNC_RATE_LIMIT      requests per base sent to Airtable in any AIRSYNC_RATE_WINDOW_MS (default 5)
-  AIRSYNC_RATE_WINDOW_MS  that window (default 1050: a second plus jitter room); 0 = a token bucket
+  AIRSYNC_RATE_WINDOW_MS  that window (default 1025: a second plus jitter room, widened after a 429); 0 = a token bucket
                           at AIRSYNC_RATE_LIMIT/s instead (then set it below 5, e.g. 4.5)
   AIRSYNC_AIRTABLE_TIMEOUT_MS  give up an Airtable request after this long (default 30000)
   AIRSYNC_AUDIT_RETENTION_MS  audit log retention, 0 = forever (default 90 days)
