@@ -347,6 +347,92 @@ for (const backend of testBackends()) {
       expect(audit[0]).toMatchObject({ action: 'fail', outcome: 'failed' })
     })
 
+    test('a link to a queued create waits for it and is sent with its real ID; other records flow', async () => {
+      await using s = await setup(() => backend.open())
+      const owner = fieldId(s.base.tasks, 'Owner')
+      const name = fieldId(s.base.tasks, 'Name')
+      const [linked, other] = idsOf(s, 2)
+      const temp = tempId()
+      const tasks = s.base.tasks.id
+      const ids = await enqueue(s.db, [
+        {
+          tableId: s.base.people.id,
+          tempRecordId: temp,
+          op: 'create',
+          fields: { [fieldId(s.base.people, 'Name')]: 'Dee' },
+        },
+        { tableId: tasks, recordId: linked, op: 'update', fields: { [owner]: [temp] } },
+        { tableId: tasks, recordId: linked, op: 'update', fields: { [name]: 'after the link' } },
+        { tableId: tasks, recordId: other, op: 'update', fields: { [name]: 'flows' } },
+      ])
+      await using writer = testWriter(s.db, { airtable: s.client, schema: s.base.schema })
+      void writer.run()
+      await writer.drain()
+      const rows = await mutationsById(s.db, ids)
+      expect(rows.map((r) => r.state)).toEqual(['committed', 'committed', 'committed', 'committed'])
+      const real = rows[0]?.recordId ?? ''
+      expect(real).toMatch(/^rec/)
+      expect(upstreamCells(s, linked!)).toMatchObject({ [owner]: [real], [name]: 'after the link' })
+      expect(upstreamCells(s, other!)[name]).toBe('flows')
+      // The outbox row and the mirror name Airtable's ID; the feed told the mirror's change.
+      expect(rows[1]?.fields).toEqual({ [owner]: [real] })
+      const mirror = { baseId: TEST_BASE_ID, tableId: tasks }
+      expect((await getRecord(s.db, { ...mirror, id: linked! }))?.fields[owner]).toEqual([real])
+      const feed = await readChangesAfter(s.db, { afterSeq: 0, limit: 10_000 })
+      const relinked = feed.find(
+        (c) => c.kind === 'updated' && c.recordId === linked && c.mutationId === ids[0],
+      )
+      expect(relinked).toMatchObject({ source: 'outbox', changedFieldIds: [owner] })
+      expect(relinked?.before?.[owner]).toEqual([temp])
+      expect(relinked?.after?.[owner]).toEqual([real])
+    })
+
+    test('a link to a create Airtable refuses fails (ROW_DOES_NOT_EXIST) and goes back', async () => {
+      await using s = await setup(() => backend.open())
+      const owner = fieldId(s.base.tasks, 'Owner')
+      const name = fieldId(s.base.tasks, 'Name')
+      const [linked] = idsOf(s, 1)
+      const before = upstreamCells(s, linked!)
+      const [temp, taskTemp] = [tempId(), tempId()]
+      const tasks = s.base.tasks.id
+      const ids = await enqueue(s.db, [
+        {
+          tableId: s.base.people.id,
+          tempRecordId: temp,
+          op: 'create',
+          fields: { fldNoSuchField001: 'refused' },
+        },
+        { tableId: tasks, recordId: linked, op: 'update', fields: { [owner]: [temp] } },
+        {
+          tableId: tasks,
+          tempRecordId: taskTemp,
+          op: 'create',
+          fields: { [name]: 'linked to nothing', [owner]: [temp] },
+        },
+      ])
+      await using writer = testWriter(s.db, { airtable: s.client, schema: s.base.schema })
+      void writer.run()
+      await writer.drain()
+      const rows = await mutationsById(s.db, ids)
+      expect(rows.map((r) => r.state)).toEqual(['failed', 'failed', 'failed'])
+      for (const row of rows.slice(1)) {
+        expect(row.lastError).toMatchObject({
+          type: 'ROW_DOES_NOT_EXIST',
+          message: `Record ID ${temp} does not exist in this table: its create did not reach Airtable`,
+          status: 422,
+        })
+      }
+      // Only the refused create reached Airtable; the mirror is back to Airtable's values.
+      expect(s.counts.get('createRecords')).toBe(1)
+      expect(s.counts.get('updateRecords')).toBeUndefined()
+      expect(upstreamCells(s, linked!)).toEqual(before)
+      const mirror = { baseId: TEST_BASE_ID, tableId: tasks }
+      expect((await getRecord(s.db, { ...mirror, id: linked! }))?.fields[owner]).toEqual(
+        before[owner],
+      )
+      expect(await getRecord(s.db, { ...mirror, id: taskTemp })).toBeUndefined()
+    })
+
     test.each(CONFLICT_CASES)(
       'conflict: $policy on $field ($order) → $resolution',
       async ({ field, policy, order, remote, local, expected, resolution }) => {
