@@ -1,8 +1,8 @@
 /**
  * The scheduling the retention services share (change feed, audit log, idempotency keys): a
- * Service running one pruning pass at start and then every `intervalMs` until stopped. A failed pass is logged
- * and tried again at the next tick. Several instances may prune the same table at once: a delete
- * is idempotent. `retentionMs: 0` keeps everything: nothing runs.
+ * Service running one pruning pass at start and then every `intervalMs` until stopped. A failed
+ * pass is logged and tried again at the next tick. Several instances may prune the same table at
+ * once: a delete is idempotent. `retentionMs: 0` keeps everything: nothing runs.
  */
 import type { Logger } from 'pino'
 import { sleep, systemClock, type Clock, type Service } from '../shared/index.ts'
