@@ -13,6 +13,8 @@
  * - The feed lock is taken first (store/feed.ts lock order); every record read after it is
  *   stable until commit, so the policy decides on what is written.
  * - An `Idempotency-Key` is claimed in the same transaction: a refused request leaves it free.
+ * - A link cell may name a create's temporary ID: kept while the create is open (the writer
+ *   holds the write until it commits), Airtable's ID once it committed (accept-mirror.ts).
  *
  * What each record becomes in the outbox (fields by field ID; `null` clears):
  * | request                     | outbox op | record                                   |

@@ -7,8 +7,9 @@
  * `tmp` + 14 characters of [A-Za-z0-9] — the shape of an Airtable ID (airtable-api.md §1) with a
  * prefix Airtable never uses, so it can never be mistaken for a real one (the outbox planner
  * treats every ID that is not `rec…` as temporary). It names the record in the mirror, in later
- * writes (PATCH/DELETE of the temporary ID are accepted) and in the feed until the writer
- * replaces it by Airtable's `rec…` ID; `GET /v1/mutations/{id}` then reports the real one.
+ * writes (PATCH/DELETE of the temporary ID are accepted, and link cells may name it: such a write
+ * is sent once the create commits, with the real ID) and in the feed until the writer replaces it
+ * by Airtable's `rec…` ID; `GET /v1/mutations/{id}` then reports the real one.
  *
  * `baseFields` (airsync extension): a record in a write body may carry, beside `fields`, the
  * values its writer last saw (`"baseFields": {"Name": "old"}`, names or IDs). The writer compares
