@@ -200,8 +200,8 @@ export function lastPositionOf(rows: readonly StoredMutation[], entry: Coalesced
 
 /**
  * Puts Airtable's record into the mirror (in `tx`), replacing the temporary row of a create and
- * pointing later mutations — their record and their link cells — at the real ID; open later
- * mutations stay folded on top.
+ * pointing later mutations at the real ID; open later mutations stay folded on top. Their link
+ * cells are the caller's: {@link reassignLinks}, once per request.
  */
 export async function mirrorCommitted(
   tx: Db,
@@ -220,25 +220,43 @@ export async function mirrorCommitted(
   if (temp !== undefined) {
     await deleteRecords(tx, { ...table, ...origin, ids: [temp] })
     await reassignRecordId(tx, { baseId: ctx.baseId, from: temp, to: record.id })
-    await reassignLinks(tx, ctx, { from: temp, to: record.id, mutationId: origin.mutationId })
   }
   await writeMirror(tx, ctx, { ...commit, record })
 }
 
+/** A create that committed: its temporary ID, Airtable's, and its mutation (for the feed). */
+export interface LinkChange {
+  from: string
+  to: string
+  mutationId: string | undefined
+}
+
+/** What {@link reassignLinks} must do after `entry` was answered with `record`. */
+export function linkChangesOf(
+  entry: CoalescedMutation,
+  record: AirtableRecord | undefined,
+): LinkChange[] {
+  const temp = record === undefined ? undefined : tempIdOf(entry, record.id)
+  if (temp === undefined || record === undefined) return []
+  return [{ from: temp, to: record.id, mutationId: entry.mutationIds[0] }]
+}
+
 /**
- * Once the create behind temporary ID `from` has committed as `to` (in `tx`, under the feed
- * lock): the open mutations whose link cells (or `baseFields`) name `from` name `to`, and so do
- * the mirror rows of their records, each change in the feed as an update of the record. Only
- * those rows can hold `from`: the mirror learns a temporary link from an accepted write, which
- * stays open until the create commits (the writer holds it, writer-temp-links.ts).
+ * Once creates have committed (in `tx`, under the feed lock, in the commit's transaction): the
+ * open mutations whose link cells (or `baseFields`) name their temporary IDs name Airtable's,
+ * and so do the mirror rows of those mutations' records, each change in the feed as an update
+ * of the record. Only those rows can hold a temporary link: the mirror learns one from an
+ * accepted write, which stays open until the create commits (writer-temp-links.ts).
  */
 export async function reassignLinks(
   tx: Db,
   ctx: ApplyContext,
-  change: { from: string; to: string; mutationId: string | undefined },
+  changes: readonly LinkChange[],
 ): Promise<void> {
-  const realIds = new Map([[change.from, change.to]])
-  const rows = await listOpenMutationsNaming(tx, { baseId: ctx.baseId, id: change.from })
+  if (changes.length === 0) return
+  const realIds = new Map(changes.map((c) => [c.from, c.to]))
+  const ids = changes.map((c) => c.from)
+  const rows = await listOpenMutationsNaming(tx, { baseId: ctx.baseId, ids })
   if (rows.length === 0) return
   await updateMutations(
     tx,
@@ -250,26 +268,31 @@ export async function reassignLinks(
       return [{ mutationId: row.mutationId, patch }]
     }),
   )
-  const idsByTable = new Map<string, Set<string>>()
+  // Each record's change is attributed to the create its row named first.
+  const byTable = new Map<string, Map<string, string | undefined>>()
   for (const row of rows) {
     const id = row.recordId ?? row.tempRecordId
     if (id === undefined) continue
-    const ids = idsByTable.get(row.tableId) ?? new Set<string>()
-    idsByTable.set(row.tableId, ids.add(realIds.get(id) ?? id))
+    const text = JSON.stringify([row.fields, row.baseFields])
+    const by = changes.find((c) => text.includes(`"${c.from}"`))?.mutationId
+    const records = byTable.get(row.tableId) ?? new Map<string, string | undefined>()
+    byTable.set(row.tableId, records)
+    const recordId = realIds.get(id) ?? id
+    if (!records.has(recordId)) records.set(recordId, by)
   }
-  for (const [tableId, ids] of idsByTable) {
+  for (const [tableId, records] of byTable) {
     const table = { baseId: ctx.baseId, tableId }
-    const records = (await getRecords(tx, { ...table, ids: [...ids] })).flatMap((r) => {
+    for (const r of await getRecords(tx, { ...table, ids: [...records.keys()] })) {
       const fields = replaceTempLinks(r.fields, realIds)
-      return fields === r.fields ? [] : [{ id: r.id, createdTime: r.createdTime, fields }]
-    })
-    await upsertRecords(tx, {
-      ...table,
-      source: 'outbox',
-      mutationId: change.mutationId,
-      records,
-      mode: 'replace',
-    })
+      if (fields === r.fields) continue
+      await upsertRecords(tx, {
+        ...table,
+        source: 'outbox',
+        mutationId: records.get(r.id),
+        records: [{ id: r.id, createdTime: r.createdTime, fields }],
+        mode: 'replace',
+      })
+    }
   }
 }
 

@@ -17,7 +17,9 @@ import { buildReconcileSearch, decideReconcile } from './reconcile.ts'
 import {
   applyTransitions,
   lastPositionOf,
+  linkChangesOf,
   mirrorCommitted,
+  reassignLinks,
   type ApplyContext,
 } from './writer-apply.ts'
 import type { SendContext } from './writer-send.ts'
@@ -109,6 +111,7 @@ export async function reconcileRecord(
       record,
       afterPosition: lastPositionOf(rows, entry),
     })
+    await reassignLinks(tx, ctx.apply, linkChangesOf(entry, record))
   })
 }
 

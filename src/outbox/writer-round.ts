@@ -27,8 +27,10 @@ import { lifecycleOf } from './store-mapping.ts'
 import {
   applyTransitions,
   lastPositionOf,
+  linkChangesOf,
   mirrorCommitted,
   mirrorReverted,
+  reassignLinks,
   type ApplyContext,
   type Transition,
 } from './writer-apply.ts'
@@ -230,6 +232,11 @@ export async function executeRequest(
       settled.flatMap((s) => s.transitions),
     )
     for (const s of settled) await s.mirror(tx)
+    await reassignLinks(
+      tx,
+      ctx.apply,
+      outcomes.flatMap((o) => (o.ok ? linkChangesOf(o.entry, o.record) : [])),
+    )
   })
   if (outcomes.some((o) => o.ok)) ctx.onTableWritten(request.tableId)
 }

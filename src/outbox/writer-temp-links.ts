@@ -91,10 +91,15 @@ async function substituteCommitted(
   if (committed.length === 0) return new Set()
   await ctx.db.transaction(async (tx) => {
     await lockFeed(tx)
-    for (const create of committed) {
-      const change = { from: create.tempRecordId ?? '', to: create.recordId ?? '' }
-      await reassignLinks(tx, ctx.apply, { ...change, mutationId: create.mutationId })
-    }
+    await reassignLinks(
+      tx,
+      ctx.apply,
+      committed.map((c) => ({
+        from: c.tempRecordId ?? '',
+        to: c.recordId ?? '',
+        mutationId: c.mutationId,
+      })),
+    )
   })
   return new Set(committed.map((c) => c.tempRecordId ?? ''))
 }

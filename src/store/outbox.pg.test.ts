@@ -3,6 +3,7 @@ import { claimIdempotencyKey, pruneIdempotencyKeys, saveIdempotentResponse } fro
 import {
   enqueueMutations,
   getMutations,
+  listOpenMutationsNaming,
   listPendingMutations,
   outboxStats,
   updateMutation,
@@ -26,6 +27,28 @@ function mutation(id: string, recordId: string, extra: Partial<MutationInput> = 
 
 for (const backend of testBackends()) {
   describe(`${backend.name}: outbox and idempotency rows`, () => {
+    test('open mutations naming temporary IDs, in a link cell or baseFields, whole IDs only', async () => {
+      await using db = await backend.open()
+      const [tmpA, tmpB] = ['tmpAAAAAAAAAAAAAA', 'tmpBBBBBBBBBBBBBB']
+      await enqueueMutations(db, [
+        mutation('mutLink', 'rec1', { fields: { fldL: ['rec2', tmpA] } }),
+        mutation('mutBase', 'rec2', { fields: { fldL: [] }, baseFields: { fldL: [tmpB] } }),
+        mutation('mutLonger', 'rec3', { fields: { fldL: [`${tmpA}x`] } }),
+        mutation('mutDone', 'rec4', { fields: { fldL: [tmpA] } }),
+        mutation('mutNone', 'rec5'),
+        {
+          ...mutation('mutOther', 'rec6', { fields: { fldL: [tmpA] } }),
+          baseId: 'appOther00000001',
+        },
+      ])
+      await updateMutation(db, 'mutDone', { state: 'committed' })
+      const naming = async (ids: string[]): Promise<string[]> =>
+        (await listOpenMutationsNaming(db, { baseId: BASE, ids })).map((m) => m.mutationId)
+      expect(await naming([tmpA, tmpB])).toEqual(['mutLink', 'mutBase'])
+      expect(await naming([tmpB])).toEqual(['mutBase'])
+      expect(await naming([])).toEqual([])
+    })
+
     test('mutations keep enqueue order and move through states', async () => {
       await using db = await backend.open()
       const positions = await enqueueMutations(db, [

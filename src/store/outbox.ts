@@ -193,20 +193,25 @@ export async function reassignRecordId(
 }
 
 /**
- * A base's open mutations whose `fields` or `baseFields` hold the string `id` anywhere (a link
- * cell naming a temporary ID), in position order: the caller rewrites them once the create
- * behind `id` has committed. Scans open rows only.
+ * A base's open mutations whose `fields` or `baseFields` hold one of `ids` (temporary record IDs,
+ * `tmp…`) as a string anywhere — a link cell naming it — in position order: the caller rewrites
+ * them once the creates behind `ids` have committed. One scan of the open rows.
  */
 export async function listOpenMutationsNaming(
   db: Db,
-  options: { baseId: string; id: string },
+  options: { baseId: string; ids: readonly string[] },
 ): Promise<StoredMutation[]> {
+  if (options.ids.length === 0) return []
+  // Each row's text once; rows without a temporary-looking string skip the per-ID search.
   const rows = await db.query<MutationRow>(
-    `select * from outbox
-     where base_id = $1 and state in ('queued', 'sending', 'conflict')
-       and (strpos(fields::text, $2) > 0 or strpos(base_fields::text, $2) > 0)
-     order by position`,
-    [options.baseId, JSON.stringify(options.id)],
+    `select o.* from outbox o
+     cross join lateral (select coalesce(o.fields::text, '') || coalesce(o.base_fields::text, '')
+       as t) x
+     where o.base_id = $1 and o.state in ('queued', 'sending', 'conflict')
+       and strpos(x.t, '"tmp') > 0
+       and exists (select 1 from unnest($2::text[]) as i(id) where strpos(x.t, i.id) > 0)
+     order by o.position`,
+    [options.baseId, options.ids.map((id) => JSON.stringify(id))],
   )
   return rows.map(mutationOf)
 }
