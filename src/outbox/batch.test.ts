@@ -162,6 +162,37 @@ describe('planRound: examples', () => {
     expect(round.unresolved.map((m) => m.mutationIds)).toEqual([['m4']])
   })
 
+  test('two creates linked to each other by later updates never wait for each other', () => {
+    const [tmpA, tmpC] = [tmp(11), tmp(12)]
+    let remaining = coalesce([
+      pending({ mutationId: 'a', op: 'create', tempRecordId: tmpA, fields: { f: 1 } }),
+      pending({ mutationId: 'c', op: 'create', tempRecordId: tmpC, fields: { f: 2 } }),
+      pending({ mutationId: 'a2', op: 'update', recordId: tmpA, fields: { fL: [tmpC] } }),
+      pending({ mutationId: 'c2', op: 'update', recordId: tmpC, fields: { fL: [tmpA] } }),
+    ]).mutations
+    const rounds: string[][] = []
+    const real = new Map<string, string>()
+    while (remaining.length > 0 && rounds.length < 5) {
+      const round = planRound(remaining)
+      const sent = round.requests.flatMap((r) => r.mutations)
+      rounds.push(sent.flatMap((m) => m.mutationIds))
+      for (const m of sent)
+        if (m.tempRecordId) real.set(m.tempRecordId, `rec${m.tempRecordId.slice(3)}`)
+      // As the writer does once the creates commit: their IDs, as records and in links.
+      remaining = remaining
+        .filter((m) => !sent.includes(m))
+        .map((m) => ({
+          ...m,
+          recordId: real.get(m.recordId ?? '') ?? m.recordId,
+          fields: replaceTempLinks(m.fields, real),
+        }))
+    }
+    expect(rounds).toEqual([
+      ['a', 'c'],
+      ['a2', 'c2'],
+    ])
+  })
+
   test('tables take turns, and the next round starts after the table served last', () => {
     const list = [
       ...Array.from({ length: 40 }, (_, i) =>

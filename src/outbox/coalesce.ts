@@ -24,9 +24,14 @@
  *
  * Members of a merged entry ride along: they are sent, committed or failed together, so each
  * writer learns what happened to its own mutation.
+ *
+ * A mutation whose link cells name a temporary ID (temp-links.ts) is never merged into an
+ * earlier entry: it waits for that create (batch.ts) without holding up what came before it, and
+ * a create never takes in a link to a later create — two creates never wait for each other.
  */
 import type { Fields } from '../protocol/index.ts'
 import type { MutationOp, StoredMutation } from '../store/index.ts'
+import { tempLinksOf } from './temp-links.ts'
 
 /** What coalescing reads of a pending mutation (a {@link StoredMutation} fits). */
 export type PendingMutation = Pick<
@@ -165,6 +170,7 @@ function merge(
   b: CoalescedMutation,
 ): CoalescedMutation | 'cancel' | undefined {
   if (a.inFlight || b.inFlight || a.typecast !== b.typecast) return undefined
+  if (tempLinksOf(b.fields).length > 0) return undefined
   const shape = shapeOf(a, b)
   if (shape === undefined || shape === 'cancel') return shape
   const union = shape === 'union'

@@ -6,9 +6,9 @@
  * - {@link executeRequest}: mark `sending` → send → apply every answer in one transaction;
  * - {@link recoverInterrupted}: rows left `sending` by a writer that stopped or died.
  *
- * Fences (per-record order): a mutation in flight, held (`conflict`), reconciling, waiting out
- * a backoff or waiting for a create its link cells name keeps every later mutation of its record
- * waiting; coalescing and planning see it as in flight.
+ * Fences (per-record order): a mutation in flight, held (`conflict`), reconciling or waiting out
+ * a backoff keeps every later mutation of its record waiting; coalescing and planning see it as
+ * in flight. One waiting for a create its link cells name does too (batch.ts).
  */
 import { isAirtableId } from '../protocol/index.ts'
 import {
@@ -35,7 +35,7 @@ import {
   type Transition,
 } from './writer-apply.ts'
 import { fetchRecords, sendRequest, type EntryOutcome, type SendContext } from './writer-send.ts'
-import { failDeadLinks, holdTempLinks } from './writer-temp-links.ts'
+import { failDeadLinks, resolveTempLinks } from './writer-temp-links.ts'
 
 /** What a round needs. */
 export interface RoundContext {
@@ -80,8 +80,7 @@ export async function planNextRound(
     baseId: ctx.apply.baseId,
     limit: ctx.loadLimit,
   })
-  const held = await holdTempLinks(ctx, await resolveTempIds(ctx, loaded))
-  const rows = held.rows
+  const rows = await resolveTempLinks(ctx, await resolveTempIds(ctx, loaded))
   const due = (row: StoredMutation): boolean =>
     row.nextAttemptAt === undefined || Date.parse(row.nextAttemptAt) <= nowMs
   const future = rows
@@ -95,8 +94,7 @@ export async function planNextRound(
     reconcileGroups.set(key, [...(reconcileGroups.get(key) ?? []), row])
   }
   const fenced = rows.map((row) =>
-    row.state === 'queued' &&
-    (round.inFlight.has(row.mutationId) || !due(row) || held.waiting.has(row.mutationId))
+    row.state === 'queued' && (round.inFlight.has(row.mutationId) || !due(row))
       ? { ...row, state: 'sending' as const }
       : row,
   )

@@ -2,16 +2,16 @@
  * The writer's side of temporary IDs inside link cells (temp-links.ts): a mutation whose link
  * cells name the temporary ID of a create is never sent before that create commits.
  *
- *   named create open ──► the mutation waits (fenced as in flight: it is not coalesced and the
- *          │              later mutations of its record wait behind it; other records flow)
+ *   named create open ──► the mutation waits (batch.ts: the later mutations of its record wait
+ *          │              behind it; earlier ones and other records flow)
  *          ├─ commits ──► writer-apply.ts `reassignLinks` puts Airtable's ID in the mutation (and
  *          │              the mirror) in the commit's transaction; it is sent next round
  *          └─ fails, dropped, cancelled ──► the mutation fails: ROW_DOES_NOT_EXIST naming the
  *                         temporary ID, its mirror change rolled back as any refused write's
  *
- * A create is accepted before any write can name its temporary ID (accept-mirror.ts), so a
- * create can only wait for earlier creates: a mutation that waits is never folded into a
- * create (it is fenced before coalescing), so two creates never wait for each other.
+ * A create is accepted before any write can name its temporary ID (accept-mirror.ts), and a
+ * mutation naming one is never coalesced into an earlier entry (coalesce.ts), so a create only
+ * ever waits for earlier creates: no two wait for each other.
  */
 import type { AirtableRecord } from '../protocol/index.ts'
 import {
@@ -43,23 +43,22 @@ export interface TempLinkContext {
 }
 
 /**
- * Before coalescing: the queued mutations whose link cells name the temporary ID of an open
- * create (`waiting`, for the caller to fence). A named create that committed and whose ID was
- * not substituted yet (a write accepted as the commit landed) is substituted now, in the store
- * too. Those naming a create that failed are left as they are: the planner reports them
- * unresolved and {@link failDeadLinks} settles them in order.
+ * Before coalescing: a queued mutation whose link cells name a create that committed but whose
+ * ID was not substituted yet (a write accepted as the commit landed) gets Airtable's ID now, in
+ * the store too. Those naming an open create are left for the planner to hold; those naming a
+ * create that failed, for it to report unresolved and {@link failDeadLinks} to settle in order.
  */
-export async function holdTempLinks(
+export async function resolveTempLinks(
   ctx: TempLinkContext,
   rows: readonly StoredMutation[],
-): Promise<{ rows: StoredMutation[]; waiting: Set<string> }> {
+): Promise<StoredMutation[]> {
   const named = new Map<string, string[]>()
   for (const row of rows) {
     if (row.state !== 'queued') continue
     const temps = tempLinksOf(row.fields, ctx.linkFieldIds)
     if (temps.length > 0) named.set(row.mutationId, temps)
   }
-  if (named.size === 0) return { rows: [...rows], waiting: new Set() }
+  if (named.size === 0) return [...rows]
   const open = new Set(
     rows.flatMap((r) =>
       (r.op === 'create' || r.op === 'upsert') && r.tempRecordId !== undefined
@@ -69,11 +68,8 @@ export async function holdTempLinks(
   )
   const settled = [...new Set([...named.values()].flat())].filter((temp) => !open.has(temp))
   const resolved = await substituteCommitted(ctx, settled)
-  const waiting = new Set(
-    [...named].filter(([, temps]) => temps.some((t) => open.has(t))).map(([id]) => id),
-  )
-  if (resolved.size === 0) return { rows: [...rows], waiting }
-  return { rows: await reload(ctx, rows, new Set(named.keys())), waiting }
+  if (resolved.size === 0) return [...rows]
+  return reload(ctx, rows, new Set(named.keys()))
 }
 
 /** Creates among `temps` that committed: their IDs substituted in the store (one transaction). */
