@@ -70,10 +70,22 @@ export {
 
 /**
  * Airtable's cell semantics shared by the emulator and the API: `cellFormat=string` rendering,
- * date formatting, time zones, sort order (keys and comparator). (cells/)
+ * date formatting, time zones, sort order (keys and comparator), and the rules for written cells —
+ * typecast, date parsing, validation and their 422s, `CellWriteError` (cells/write/).
  */
 export {
   cellToString,
+  CellWriteError,
+  computedFieldValue,
+  invalidCellValue,
+  isEmptyCell,
+  normalizeCell,
+  rowDoesNotExist,
+  unknownFieldName,
+  unknownSelectOption,
+  type CellWriteErrorType,
+  type NormalizeCellOptions,
+  type WritableField,
   choiceIndex,
   compareSortKeys,
   formatDate,

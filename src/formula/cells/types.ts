@@ -9,6 +9,8 @@
 export interface CellFieldOptions {
   readonly choices?: readonly { readonly name: string }[] | undefined
   readonly precision?: number | undefined
+  /** A rating's highest value. */
+  readonly max?: number | undefined
   readonly symbol?: string | undefined
   readonly timeZone?: string | undefined
   readonly dateFormat?: { readonly format: string } | undefined
@@ -28,6 +30,11 @@ export interface CellField {
   readonly id: string
   readonly type: string
   readonly options?: CellFieldOptions | undefined
+}
+
+/** A field as a cell write sees it (errors name it). */
+export interface WritableField extends CellField {
+  readonly name: string
 }
 
 /** Linked records' primary cells, by linked table ID and record ID. */
