@@ -1,7 +1,14 @@
 /**
  * Airtable's error messages for the data model, verbatim where known (airtable-api.md §4.3).
- * One factory per failure so every call site produces exactly the same text.
+ * One factory per failure so every call site produces exactly the same text; a cell write's
+ * messages are the shared rules' (formula/cells/write/errors.ts), also the server's outbox's.
  */
+import {
+  computedFieldValue,
+  rowDoesNotExist as cellRowDoesNotExist,
+  unknownFieldName,
+  type CellWriteError,
+} from '../../formula/index.ts'
 import { DEFAULT_MESSAGES } from '../../protocol/errors.ts'
 import { EmulatorError } from './types.ts'
 
@@ -18,41 +25,24 @@ export function recordNotFound(): EmulatorError {
   return new EmulatorError({ type: 'MODEL_ID_NOT_FOUND', message: 'Record not found' })
 }
 
-/** 422 for a write (or `fields[]`) naming a field the table does not have. */
-export function unknownField(name: string): EmulatorError {
-  return new EmulatorError({ type: 'UNKNOWN_FIELD_NAME', message: `Unknown field name: "${name}"` })
+/** The emulator's error for a refused cell write (the shared rules' CellWriteError). */
+export function fromCellWriteError(error: CellWriteError): EmulatorError {
+  return new EmulatorError({ type: error.type, message: error.message })
 }
 
-/** 422 for a value of the wrong shape. */
-export function invalidValue(fieldName: string): EmulatorError {
-  return new EmulatorError({
-    type: 'INVALID_VALUE_FOR_COLUMN',
-    message: `Field "${fieldName}" cannot accept the provided value`,
-  })
+/** 422 for a write (or `fields[]`) naming a field the table does not have. */
+export function unknownField(name: string): EmulatorError {
+  return fromCellWriteError(unknownFieldName(name))
 }
 
 /** 422 for any write to a computed field. */
 export function computedField(fieldName: string): EmulatorError {
-  return new EmulatorError({
-    type: 'INVALID_VALUE_FOR_COLUMN',
-    message: `Field "${fieldName}" cannot accept a value because the field is computed`,
-  })
-}
-
-/** 422 for a select option that does not exist (note Airtable's doubled quotes). */
-export function unknownChoice(choiceName: string): EmulatorError {
-  return new EmulatorError({
-    type: 'INVALID_MULTIPLE_CHOICE_OPTIONS',
-    message: `Insufficient permissions to create new select option ""${choiceName}""`,
-  })
+  return fromCellWriteError(computedFieldValue(fieldName))
 }
 
 /** 422 for an update of an unknown record, or a link to one. */
 export function rowDoesNotExist(recordId: string): EmulatorError {
-  return new EmulatorError({
-    type: 'ROW_DOES_NOT_EXIST',
-    message: `Record ID ${recordId} does not exist in this table`,
-  })
+  return fromCellWriteError(cellRowDoesNotExist(recordId))
 }
 
 /** 422 for an unknown `view`. */

@@ -2,17 +2,8 @@
  * Cell value comparisons. Cells are JSON values (V1), so structural equality is enough; empty
  * values (`undefined`, `null`, `''`, `[]`, `false`) are never stored (airtable-api.md §2.1).
  */
-
-/** True for values Airtable omits from `fields`: null/undefined, `''`, `[]`, `false`. */
-export function isEmptyCell(value: unknown): boolean {
-  return (
-    value === undefined ||
-    value === null ||
-    value === '' ||
-    value === false ||
-    (Array.isArray(value) && value.length === 0)
-  )
-}
+/** True for values Airtable omits from `fields` (the shared cell rules' test). */
+export { isEmptyCell } from '../../../formula/index.ts'
 
 /** Structural equality of two JSON-like values (object key order ignored). */
 export function cellEqual(a: unknown, b: unknown): boolean {
