@@ -12,15 +12,14 @@ import { countingFetch, upstream as upstreamOf, waitFor } from '../../test/sdk-s
 import { DEMO_MEMBER_EMAIL, startStack, type Stack } from '../../test/stack.ts'
 import {
   AirsyncError,
-  createAirsyncClient,
   createPresenceService,
   indexedDbStorage,
   manualOnlineSignal,
-  PRESENCE_TABLE_CONFIG,
   type AirsyncClient,
   type AirsyncClientOptions,
   type SdkEvent,
 } from './index.ts'
+import { stackClient } from './testing.ts'
 
 let stack: Stack
 beforeAll(async () => {
@@ -30,18 +29,8 @@ afterAll(async () => {
   await stack.close()
 })
 
-function client(options: Partial<AirsyncClientOptions> = {}): AirsyncClient<PresenceTables> {
-  return createAirsyncClient<PresenceTables>({
-    url: stack.url,
-    baseId: stack.baseId,
-    getToken: () => stack.tokens.member,
-    tables: PRESENCE_TABLE_CONFIG,
-    storage: indexedDbStorage({ name: `queue-${Math.random()}` }),
-    pollIntervalMs: 200,
-    retryBaseMs: 100,
-    ...options,
-  })
-}
+const client = (options: Partial<AirsyncClientOptions> = {}): AirsyncClient<PresenceTables> =>
+  stackClient(stack, { storage: indexedDbStorage({ name: `queue-${Math.random()}` }), ...options })
 
 /** Airtable calls other than ingestion's background webhook polling. */
 async function airtableReads(): Promise<number> {

@@ -11,16 +11,15 @@ import { countingFetch, uiEdit, uiUpdate, upstream, waitFor } from '../../test/s
 import { DEMO_MEMBER_EMAIL, startStack, type Stack } from '../../test/stack.ts'
 import {
   AirsyncError,
-  createAirsyncClient,
   createPresenceService,
   isTempRecordId,
   manualOnlineSignal,
   memoryStorage,
-  PRESENCE_TABLE_CONFIG,
   type AirsyncClient,
   type AirsyncClientOptions,
   type SdkEvent,
 } from './index.ts'
+import { stackClient } from './testing.ts'
 
 let stack: Stack
 beforeAll(async () => {
@@ -30,18 +29,8 @@ afterAll(async () => {
   await stack.close()
 })
 
-function client(options: Partial<AirsyncClientOptions> = {}): AirsyncClient<PresenceTables> {
-  return createAirsyncClient<PresenceTables>({
-    url: stack.url,
-    baseId: stack.baseId,
-    getToken: () => stack.tokens.member,
-    tables: PRESENCE_TABLE_CONFIG,
-    storage: memoryStorage(),
-    pollIntervalMs: 200,
-    retryBaseMs: 100,
-    ...options,
-  })
-}
+const client = (options: Partial<AirsyncClientOptions> = {}): AirsyncClient<PresenceTables> =>
+  stackClient(stack, { storage: memoryStorage(), ...options })
 
 /** A record as airsync's mirror serves it (service key: no row filter). */
 async function mirrored(table: string, id: string): Promise<Record<string, unknown>> {
