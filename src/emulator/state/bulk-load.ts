@@ -16,9 +16,10 @@
  * `tx.insert` and touched ones through `tx.mutable`, so the transaction diff is right; without
  * one, records that existed before are copied before a change (stored records stay immutable).
  */
+import { linkIds } from '../../formula/index.ts'
 import type { Field } from '../../protocol/index.ts'
 import { isComputedField, newId } from '../../protocol/index.ts'
-import { cellEqual, isEmptyCell, linkIds } from './cells/equal.ts'
+import { cellEqual, isEmptyCell } from './cells/equal.ts'
 import { computeCell } from './computed.ts'
 import type { Model } from './model.ts'
 import type { TableState } from './table-state.ts'

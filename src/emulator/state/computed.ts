@@ -8,8 +8,7 @@
  */
 import type { Field } from '../../protocol/index.ts'
 import type { FormulaValue } from '../../formula/index.ts'
-import { cellToFormulaValue, evaluate, formulaValueToCell } from '../../formula/index.ts'
-import { linkIds } from './cells/equal.ts'
+import { cellToFormulaValue, evaluate, formulaValueToCell, linkIds } from '../../formula/index.ts'
 import {
   cellContextOf,
   fieldFormula,

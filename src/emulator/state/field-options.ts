@@ -7,11 +7,10 @@
  */
 import type { Field, FieldOptions } from '../../protocol/index.ts'
 import { FIELD_TYPES, isAirtableId, newId } from '../../protocol/index.ts'
-import { FormulaError, isValidTimeZone } from '../../formula/index.ts'
+import { FormulaError, isValidTimeZone, scalarText } from '../../formula/index.ts'
 import { EmulatorError } from './types.ts'
 import type { FieldInput } from './types.ts'
 import { invalidRequest } from './errors.ts'
-import { scalarText } from './cells/equal.ts'
 import {
   fieldFormula,
   formulaWithFieldIds,

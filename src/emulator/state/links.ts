@@ -4,8 +4,8 @@
  * contains A. Writes call `syncInverse` after changing a link cell; deletes call `unlinkRecord`
  * so no cell anywhere keeps pointing at a destroyed record.
  */
+import { linkIds } from '../../formula/index.ts'
 import type { Field } from '../../protocol/index.ts'
-import { linkIds } from './cells/equal.ts'
 import type { Model } from './model.ts'
 import type { TableState } from './table-state.ts'
 import type { Tx } from './transaction.ts'

@@ -22,16 +22,3 @@ export function cellEqual(a: unknown, b: unknown): boolean {
   const rb = b as Record<string, unknown>
   return ka.every((k) => Object.hasOwn(rb, k) && cellEqual(ra[k], rb[k]))
 }
-
-/** The record IDs in a link cell (empty when blank or malformed). */
-export function linkIds(cell: unknown): string[] {
-  return Array.isArray(cell) ? cell.filter((v): v is string => typeof v === 'string') : []
-}
-
-/** Text of a scalar (string, number, boolean); JSON for anything else; '' for nullish. */
-export function scalarText(value: unknown): string {
-  if (value === undefined || value === null) return ''
-  if (typeof value === 'string') return value
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
-  return JSON.stringify(value)
-}
