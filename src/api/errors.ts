@@ -1,8 +1,8 @@
 /**
  * Every failure leaves the API in Airtable's envelope (airtable-api.md §4): our typed
- * {@link ApiError}, the policy module's AuthError/PolicyError, protocol's ListParamsError, formula
- * errors as INVALID_FILTER_BY_FORMULA, Hono's 413/400, and anything else as 500 SERVER_ERROR
- * (a bug, logged by the caller). Unknown routes answer the bare `{"error":"NOT_FOUND"}`.
+ * {@link ApiError}, the policy module's AuthError/PolicyError, protocol's ListParamsError and
+ * WriteBodyError, formula errors as INVALID_FILTER_BY_FORMULA, Hono's 413/400, and anything else
+ * as 500 SERVER_ERROR (a bug, logged by the caller). Unknown routes answer the bare `{"error":"NOT_FOUND"}`.
  */
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
@@ -12,6 +12,7 @@ import {
   DEFAULT_MESSAGES,
   ListParamsError,
   STATUS_BY_TYPE,
+  WriteBodyError,
   errorBody,
   type AirtableErrorBody,
   type AirtableErrorType,
@@ -85,7 +86,11 @@ export function toErrorReply(error: unknown): ErrorReply {
   if (error instanceof AuthError) {
     return reply(error.status, errorBody(error.type, DEFAULT_MESSAGES.AUTHENTICATION_REQUIRED))
   }
-  if (error instanceof PolicyError || error instanceof ListParamsError) {
+  if (
+    error instanceof PolicyError ||
+    error instanceof ListParamsError ||
+    error instanceof WriteBodyError
+  ) {
     return reply(error.status, errorBody(error.type, error.message))
   }
   if (error instanceof FormulaError) {

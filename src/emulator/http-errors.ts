@@ -1,12 +1,14 @@
 /**
  * Every failure leaves the emulator in Airtable's JSON envelope (airtable-api.md §4): typed
- * EmulatorErrors with their status, formula errors as INVALID_FILTER_BY_FORMULA, anything else as
- * a 500 SERVER_ERROR (a bug; reported through `onUnexpected`).
+ * EmulatorErrors with their status, the shared write-body parser's WriteBodyErrors (the same type
+ * and message), formula errors as INVALID_FILTER_BY_FORMULA, anything else as a 500 SERVER_ERROR
+ * (a bug; reported through `onUnexpected`).
  */
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { DEFAULT_MESSAGES, errorBody, type AirtableErrorBody } from '../protocol/errors.ts'
+import { WriteBodyError } from '../protocol/write-body.ts'
 import { FormulaError } from '../formula/index.ts'
 import { EmulatorError } from './state/types.ts'
 
@@ -25,6 +27,12 @@ export function toErrorReply(error: unknown): ErrorReply {
     return {
       status: error.status as ContentfulStatusCode,
       body: errorBody(error.type, error.omitMessage ? undefined : error.message),
+    }
+  }
+  if (error instanceof WriteBodyError) {
+    return {
+      status: error.status as ContentfulStatusCode,
+      body: errorBody(error.type, error.message),
     }
   }
   if (error instanceof FormulaError) {
@@ -64,6 +72,7 @@ export function replyError(c: Context, error: unknown): Response {
 export function isExpectedError(error: unknown): boolean {
   return (
     error instanceof EmulatorError ||
+    error instanceof WriteBodyError ||
     error instanceof FormulaError ||
     error instanceof HTTPException
   )

@@ -6,6 +6,7 @@ export * from './webhooks.ts'
 export * from './list-params.ts'
 export * from './events.ts'
 export * from './mutations.ts'
+export * from './write-body.ts'
 export type {
   PresenceTables,
   MembersRegistryFields,

@@ -4,16 +4,27 @@
  * token's user; responses carry full records (computed fields included).
  */
 import { Hono, type Context } from 'hono'
+import {
+  readBatchUpdateBody,
+  readCreateBody,
+  readDeleteIds,
+  readSingleUpdateBody,
+  type WriteBodyOptions,
+  type WriteBodyRules,
+} from '../../protocol/write-body.ts'
 import type { EmulatorEnv } from '../env.ts'
 import type { EmulatedBase, StoredRecord, WriteOptions } from '../state/index.ts'
 import { readJson, RESERVED_BASE_SEGMENTS, type RouteContext } from './context.ts'
-import {
-  parseBatchUpdateBody,
-  parseCreateBody,
-  parseDeleteQuery,
-  parseSingleUpdateBody,
-  type WriteBodyOptions,
-} from './record-bodies.ts'
+
+/** Airtable's cap on records per write. */
+const MAX_RECORDS_PER_WRITE = 10
+
+/**
+ * Bodies are read by the shared wire parser (protocol/write-body.ts) as Airtable does: at most
+ * 10 records, and airsync's `baseFields` ignored like any unknown key. Its WriteBodyErrors leave
+ * through http-errors.ts with their type and message.
+ */
+const AIRTABLE_RULES: WriteBodyRules = { maxRecords: MAX_RECORDS_PER_WRITE }
 
 interface Target {
   base: EmulatedBase
@@ -45,9 +56,8 @@ export function recordWriteRoutes(ctx: RouteContext): Hono<EmulatorEnv> {
   app.post('/:baseId/:table', async (c) => {
     const target = targetOf(ctx, c)
     if (target === undefined) return c.notFound()
-    const body = parseCreateBody(await readJson(c))
-    const inputs = body.kind === 'single' ? [body.record] : body.records
-    const created = target.base.create(target.tableId, inputs, writeOptions(c, body))
+    const body = readCreateBody(await readJson(c), AIRTABLE_RULES)
+    const created = target.base.create(target.tableId, body.records, writeOptions(c, body))
     const records = renderAll(target, created, body)
     return c.json(body.kind === 'single' ? records[0] : { records })
   })
@@ -55,7 +65,7 @@ export function recordWriteRoutes(ctx: RouteContext): Hono<EmulatorEnv> {
   const batchUpdate = (destructive: boolean) => async (c: Context<EmulatorEnv>) => {
     const target = targetOf(ctx, c)
     if (target === undefined) return c.notFound()
-    const body = parseBatchUpdateBody(await readJson(c))
+    const body = readBatchUpdateBody(await readJson(c), AIRTABLE_RULES)
     const options = { ...writeOptions(c, body), destructive }
     if (body.fieldsToMergeOn !== undefined) {
       const result = target.base.upsert(target.tableId, body.records, {
@@ -77,7 +87,8 @@ export function recordWriteRoutes(ctx: RouteContext): Hono<EmulatorEnv> {
   const singleUpdate = (destructive: boolean) => async (c: Context<EmulatorEnv>) => {
     const target = targetOf(ctx, c)
     if (target === undefined) return c.notFound()
-    const body = parseSingleUpdateBody(await readJson(c), c.req.param('recordId') ?? '')
+    const recordId = c.req.param('recordId') ?? ''
+    const body = readSingleUpdateBody(await readJson(c), recordId, AIRTABLE_RULES)
     const [updated] = target.base.update(target.tableId, [body.record], {
       ...writeOptions(c, body),
       destructive,
@@ -90,7 +101,7 @@ export function recordWriteRoutes(ctx: RouteContext): Hono<EmulatorEnv> {
   app.delete('/:baseId/:table', (c) => {
     const target = targetOf(ctx, c)
     if (target === undefined) return c.notFound()
-    const ids = parseDeleteQuery(new URL(c.req.url).searchParams)
+    const ids = readDeleteIds(new URL(c.req.url).searchParams, AIRTABLE_RULES)
     const deleted = target.base.delete(target.tableId, ids, {
       source: 'publicApi',
       user: c.get('user'),
