@@ -136,14 +136,19 @@ function filterInJs(
 }
 
 /**
- * A mirror record as formulas see it. The mirror keeps no per-field edit times, so
- * LAST_MODIFIED_TIME() reads blank here (a known divergence from the emulator).
+ * A mirror record (or one being written) as formulas see it: read filters and the policies' row
+ * rules. The mirror keeps no per-field edit times, so LAST_MODIFIED_TIME() reads blank here (a
+ * known divergence from the emulator).
  */
-class MirrorFormulaRecord implements FormulaRecord {
+export class MirrorFormulaRecord implements FormulaRecord {
   readonly #table: Table
-  readonly #record: MirrorRecord
+  readonly #record: Pick<MirrorRecord, 'id' | 'createdTime' | 'fields'>
   readonly #linked: LinkedCells
-  constructor(table: Table, record: MirrorRecord, linked: LinkedCells) {
+  constructor(
+    table: Table,
+    record: Pick<MirrorRecord, 'id' | 'createdTime' | 'fields'>,
+    linked: LinkedCells,
+  ) {
     this.#table = table
     this.#record = record
     this.#linked = linked

@@ -15,7 +15,7 @@
  * A PUT clears every editable field it does not list, so it writes them all: a caller who may
  * not write every editable field may not PUT.
  */
-import { cellToFormulaValue, type FormulaRecord, type FormulaValue } from '../../formula/index.ts'
+import type { FormulaRecord } from '../../formula/index.ts'
 import type { Field, Table } from '../../protocol/index.ts'
 import type { RecordState, WriteCheckInput } from '../../outbox/index.ts'
 import {
@@ -30,6 +30,7 @@ import type { Db } from '../../store/index.ts'
 import type { ApiContext } from '../context.ts'
 import { modelNotFound } from '../errors.ts'
 import { LinkedCells, loadLinkedCells } from '../links.ts'
+import { MirrorFormulaRecord } from '../select.ts'
 
 /** A table as one caller may write it. */
 export interface WriteTarget {
@@ -109,37 +110,5 @@ function formulaRecord(
   linked: LinkedCells,
 ): FormulaRecord | null {
   if (record === undefined) return null
-  return new StateFormulaRecord(table, record, linked)
-}
-
-/** A record being written, as row rules see it (no per-field edit times: blank). */
-class StateFormulaRecord implements FormulaRecord {
-  readonly #table: Table
-  readonly #record: RecordState
-  readonly #linked: LinkedCells
-  constructor(table: Table, record: RecordState, linked: LinkedCells) {
-    this.#table = table
-    this.#record = record
-    this.#linked = linked
-  }
-
-  get id(): string {
-    return this.#record.id
-  }
-
-  get createdTimeMs(): number {
-    return Date.parse(this.#record.createdTime)
-  }
-
-  field(nameOrId: string): FormulaValue {
-    const field =
-      this.#table.fields.find((f) => f.id === nameOrId) ??
-      this.#table.fields.find((f) => f.name === nameOrId)
-    if (field === undefined) return null
-    return cellToFormulaValue(field, this.#record.fields[field.id], this.#linked.cellContext())
-  }
-
-  lastModifiedTimeMs(): number | null {
-    return null
-  }
+  return new MirrorFormulaRecord(table, record, linked)
 }
