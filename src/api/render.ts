@@ -5,7 +5,7 @@
  * prepared once per request (field resolution against the caller's visible table) and applied
  * per record.
  */
-import { cellToString } from '../formula/index.ts'
+import { cellToString, isEmptyCell } from '../formula/index.ts'
 import type { ListParams } from '../protocol/index.ts'
 import { findField, type AirtableRecord, type Field, type Table } from '../protocol/index.ts'
 import type { MirrorRecord } from '../store/index.ts'
@@ -74,15 +74,4 @@ export function prepareRenderer(
     })
     return shape(record, out)
   }
-}
-
-/** True for values Airtable omits from `fields`: null/undefined, `''`, `[]`, `false`. */
-function isEmptyCell(value: unknown): boolean {
-  return (
-    value === undefined ||
-    value === null ||
-    value === '' ||
-    value === false ||
-    (Array.isArray(value) && value.length === 0)
-  )
 }

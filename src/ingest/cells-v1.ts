@@ -10,6 +10,7 @@
  * - A field unknown to the schema (created since the schema was read) is converted by shape alone,
  *   so a V2 select or link still lands as its V1 value.
  */
+import { isEmptyCell } from '../formula/index.ts'
 import type { BaseSchema, Field, Fields, Table } from '../protocol/index.ts'
 
 const COLLABORATOR_TYPES: ReadonlySet<string> = new Set([
@@ -36,17 +37,6 @@ export function fieldLookupOf(schema: BaseSchema | undefined): FieldLookup {
     field: (tableId, fieldId) => fields.get(`${tableId}/${fieldId}`),
     table: (tableId) => tables.get(tableId),
   }
-}
-
-/** True for the values Airtable omits from a record. */
-export function isEmptyCell(value: unknown): boolean {
-  return (
-    value === undefined ||
-    value === null ||
-    value === '' ||
-    value === false ||
-    (Array.isArray(value) && value.length === 0)
-  )
 }
 
 /** Converts V2 cells of one table (field ID → value) to V1; empty values become `null`. */

@@ -8,17 +8,7 @@
  *   Airtable adds thumbnails, sizes and signed URLs that change on every read;
  * - other objects (a button, an AI text) compare structurally, key order aside.
  */
-
-/** True for the blank values: absent, `null`, `''`, `[]`, `false`. */
-export function isBlankCell(value: unknown): boolean {
-  return (
-    value === undefined ||
-    value === null ||
-    value === '' ||
-    value === false ||
-    (Array.isArray(value) && value.length === 0)
-  )
-}
+import { isEmptyCell } from '../formula/index.ts'
 
 /** The identity of an array item: its `id` when it is an object with one, else its JSON. */
 export function itemKey(item: unknown): string {
@@ -34,7 +24,7 @@ export function itemKey(item: unknown): string {
 
 /** True when two cells hold the same value (see the module header). */
 export function cellsEqual(a: unknown, b: unknown): boolean {
-  if (isBlankCell(a) || isBlankCell(b)) return isBlankCell(a) && isBlankCell(b)
+  if (isEmptyCell(a) || isEmptyCell(b)) return isEmptyCell(a) && isEmptyCell(b)
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false
     return a.every((item, i) => itemKey(item) === itemKey(b[i]))

@@ -21,7 +21,8 @@
  * - Values compare as Airtable cells ({@link cellsEqual}); merge-sets compare as sets.
  */
 import type { Fields } from '../protocol/index.ts'
-import { cellsEqual, isBlankCell, itemKey } from './cell-equality.ts'
+import { isEmptyCell } from '../formula/index.ts'
+import { cellsEqual, itemKey } from './cell-equality.ts'
 
 /** How a field in conflict is settled. */
 export const CONFLICT_POLICIES = [
@@ -157,7 +158,7 @@ function settle(s: Settling): Pick<FieldConflict, 'resolution' | 'value'> {
  */
 export function mergeSets(base: unknown, local: unknown, remote: unknown): unknown[] | undefined {
   const asList = (value: unknown): unknown[] | undefined =>
-    Array.isArray(value) ? (value as unknown[]) : isBlankCell(value) ? [] : undefined
+    Array.isArray(value) ? (value as unknown[]) : isEmptyCell(value) ? [] : undefined
   const b = asList(base)
   const l = asList(local)
   const r = asList(remote)

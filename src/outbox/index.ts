@@ -58,7 +58,7 @@ export {
   type PlannedRequest,
   type RequestKind,
 } from './batch.ts'
-export { cellsEqual, isBlankCell, setsEqual } from './cell-equality.ts'
+export { cellsEqual, setsEqual } from './cell-equality.ts'
 export {
   CONFLICT_POLICIES,
   mergeSets,

@@ -19,7 +19,8 @@
  * mutation's fields.
  */
 import type { AirtableRecord, Field, Fields } from '../protocol/index.ts'
-import { cellsEqual, isBlankCell, itemKey } from './cell-equality.ts'
+import { isEmptyCell } from '../formula/index.ts'
+import { cellsEqual, itemKey } from './cell-equality.ts'
 
 /**
  * A string as an Airtable formula literal: double-quoted, with `\` and `"` escaped (the lexer's
@@ -136,8 +137,8 @@ export function decideReconcile(input: ReconcileDecisionInput): ReconcileDecisio
  * 1e-9, attachments by count (a written attachment gets a new ID and URL).
  */
 export function storedEqual(type: string | undefined, written: unknown, stored: unknown): boolean {
-  if (isBlankCell(written) || isBlankCell(stored))
-    return isBlankCell(written) && isBlankCell(stored)
+  if (isEmptyCell(written) || isEmptyCell(stored))
+    return isEmptyCell(written) && isEmptyCell(stored)
   switch (type ?? 'unknown') {
     case 'date':
       return (

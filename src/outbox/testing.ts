@@ -5,7 +5,7 @@
  */
 import type { Fields } from '../protocol/index.ts'
 import type { MutationOp } from '../store/index.ts'
-import { isBlankCell } from './cell-equality.ts'
+import { isEmptyCell } from '../formula/index.ts'
 import type { PendingMutation } from './coalesce.ts'
 
 let position = 0
@@ -64,5 +64,5 @@ export function applyToModel(model: RecordModel, mutation: ModelMutation): void 
 }
 
 function withoutBlanks(fields: Fields): Fields {
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => !isBlankCell(value)))
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => !isEmptyCell(value)))
 }
