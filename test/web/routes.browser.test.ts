@@ -18,8 +18,16 @@ type Row = { id: string; fields: Record<string, unknown> }
 const includesEmail = (value: unknown, email: string): boolean =>
   Array.isArray(value) ? value.includes(email) : value === email
 
-/** Booking refs (PR-…) shown in the page's main area. */
+/**
+ * Booking refs (PR-…) shown in the page's main area, once a first one is there: lists load after
+ * the headings and counts (a CI run read the host dashboard before its sessions came).
+ */
 async function shownRefs(page: Page): Promise<string[]> {
+  await page
+    .locator('main')
+    .getByText(/PR-\d+/)
+    .first()
+    .waitFor()
   return (await page.locator('main').innerText()).match(/PR-\d+/g) ?? []
 }
 
