@@ -17,6 +17,7 @@ const FIELDS: Record<string, SqlField> = {
   Tags: { id: 'fldTags', type: 'multipleSelects' },
   Link: { id: 'fldLink', type: 'multipleRecordLinks' },
   At: { id: 'fldAt', type: 'dateTime' },
+  Mails: { id: 'fldMails', type: 'multipleLookupValues', options: { result: { type: 'email' } } },
 }
 const resolver = { field: (name: string) => FIELDS[name] }
 const NOW_MS = Date.UTC(2024, 2, 15, 12, 30)
@@ -47,6 +48,30 @@ describe('compileFilter', () => {
   test('text equality is binary and blank-aware (COALESCE via concat)', () => {
     const compiled = compile('{Name} = ""')
     expect(compiled.kind === 'sql' && compiled.where.text).toContain('concat(')
+  })
+
+  test.each([
+    ['{Name} = "a@x.io"', 'airsync_text((r.fields -> $1::text)) = $2::text'],
+    ['"a@x.io" = {Name}', 'airsync_text((r.fields -> $1::text)) = $2::text'],
+    ['{Tags} = "a@x.io"', 'airsync_list_key((r.fields -> $1::text)) = $2::text'],
+    ['{Mails} = "a@x.io"', 'airsync_list_key((r.fields -> $1::text)) = $2::text'],
+  ])('%s compiles to the indexed key comparison', (formula, comparison) => {
+    const compiled = compile(formula)
+    if (compiled.kind === 'js') throw new Error('not compiled')
+    expect(compiled.where.text).toContain(comparison)
+    expect(compiled.where.text).not.toMatch(/COALESCE|concat/)
+    expect(compiled.where.params).toEqual([
+      formula.includes('Name') ? 'fldName' : expect.any(String),
+      'a@x.io',
+    ])
+  })
+
+  test('a list key the SQL cannot read (NULL) is left to the JS residual', () => {
+    const compiled = compile('{Mails} = "a@x.io"')
+    expect(compiled.kind).toBe('partial')
+    if (compiled.kind !== 'partial') return
+    expect(compiled.recheck?.text).toBe('(airsync_list_key((r.fields -> $1::text)) IS NULL)')
+    expect(compiled.residual).toMatchObject({ kind: 'binary', op: '=' })
   })
 
   test('division guards zero instead of raising', () => {

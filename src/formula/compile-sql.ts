@@ -8,6 +8,8 @@
  *   are guarded and become error flags (the row is excluded, as Airtable excludes error rows).
  * - Never wrong rows: a construct SQL cannot reproduce exactly is left to a JS residual, and a
  *   row SQL cannot decide (its `unsure` flag) stays a candidate for that residual.
+ * - Index-friendly: `{Field} = "text"` compiles to a key expression the store indexes
+ *   (sql/keyed.ts), so a row rule reads the rows it returns, not the whole table.
  * - Compact: field reads are bound once per conjunct (sql/bindings.ts) and coercions call the
  *   `airsync_*` support functions (sql/support.ts, installed by the store's migration 0002), so
  *   the SQL grows with the formula, not with how often a value is reused.
@@ -20,6 +22,7 @@ import { Bindings } from './sql/bindings.ts'
 import { compileExpr } from './sql/expr.ts'
 import { isTrue, joinFragments, SqlParams, type SqlFragment } from './sql/fragment.ts'
 import { truthy } from './sql/coerce.ts'
+import { compileKeyedEquality } from './sql/keyed.ts'
 import {
   Unsupported,
   type CompileContext,
@@ -77,6 +80,11 @@ function compileConjunct(
   const bindings = new Bindings()
   const ctx: CompileContext = { ...context, params, bind: bindings.bind }
   try {
+    const keyed = compileKeyedEquality(node, ctx)
+    if (keyed !== undefined) {
+      const unsure = keyed.unsure === undefined ? {} : { unsure: params.fragment(keyed.unsure) }
+      return { where: params.fragment(keyed.where), ...unsure }
+    }
     const e = compileExpr(node, ctx)
     // Inside AND an array counts by its items (functions/logical.ts), not by being non-empty.
     if (e.type === 'list' && inAnd) return undefined

@@ -132,3 +132,9 @@ export {
  * statements; the store installs them in a migration. (sql/support.ts)
  */
 export { SQL_SUPPORT_DDL } from './sql/support.ts'
+
+/**
+ * Keyed equalities (`{Field} = "text"`, sql/keyed.ts): which key a field's cells have and its SQL
+ * expression, for the store's per-field indexes.
+ */
+export { fieldKeyExpr, keyKind, type KeyKind } from './sql/keyed.ts'

@@ -23,6 +23,7 @@ import { compilePolicy } from './compile.ts'
 import type { CompiledPolicy, CompiledRowRule, CompileOptions, FieldSet } from './compile.ts'
 import { PolicyError } from './errors.ts'
 import { FALSE_NODE } from './formula-ast.ts'
+import { policyKeyedFields, type KeyedField } from './keyed-fields.ts'
 import { parsePolicyDocument } from './policy.ts'
 import type { PolicyDocumentInput } from './policy.ts'
 
@@ -70,6 +71,8 @@ export interface PolicyEngine {
   /** Rules that did not resolve against the schema (and therefore deny); log them at start. */
   readonly problems: readonly string[]
   readonly schema: BaseSchema
+  /** Fields the row rules compare with text: the mirror indexes their keys. */
+  readonly keyedFields: readonly KeyedField[]
 }
 
 const ALLOW_ALL: RowAccess = { allowed: true, rowFilter: null }
@@ -91,6 +94,7 @@ export function createPolicyEngine(options: PolicyEngineOptions): PolicyEngine {
   return {
     problems: compiled.problems,
     schema: options.schema,
+    keyedFields: policyKeyedFields(compiled, options.schema.tables),
     policyFor(principal, tableIdOrName) {
       const table = findTable(options.schema, tableIdOrName)
       if (table === undefined) {

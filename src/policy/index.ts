@@ -60,5 +60,6 @@ export {
   type WriteCheckOptions,
 } from './write-check.ts'
 export { PRESENCE_POLICIES } from './presence-policies.ts'
+export { keyedFieldsOf, type KeyedField } from './keyed-fields.ts'
 export { rowMatches } from './match.ts'
 export { deliverChange, type ChangeDelivery, type RecordChange } from './stream.ts'

@@ -32,7 +32,7 @@ import {
   PRESENCE_CONFLICT_POLICIES,
   type OutboxWriter,
 } from '../outbox/index.ts'
-import { loadBaseSchema, openStore, type Db } from '../store/index.ts'
+import { ensureKeyIndexes, loadBaseSchema, openStore, type Db } from '../store/index.ts'
 import type { ServerConfig, ServerConfigExtras } from './config.ts'
 import { createAuditRetentionService } from './audit-retention.ts'
 import { devSignInOptions } from './dev-sign-in.ts'
@@ -124,6 +124,11 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
   const rebuild = (next: BaseSchema): PolicyEngine => {
     const built = createPolicyEngine({ policies, schema: next })
     for (const problem of built.problems) logger.warn({ problem }, 'policy rule does not resolve')
+    // The row rules' keys are indexed once per schema; a failure costs speed, not correctness.
+    void ensureKeyIndexes(db, { baseId, keys: built.keyedFields }).then(
+      (created) => created.length > 0 && logger.info({ created }, 'row rule indexes created'),
+      (error: unknown) => logger.warn({ err: error }, 'row rule indexes not created'),
+    )
     engine = built
     return built
   }

@@ -55,6 +55,7 @@ export {
   type ReplaceTableOptions,
 } from './records.ts'
 export { saveBaseSchema, loadBaseSchema, listBaseIds, type StoredBaseSchema } from './schema.ts'
+export { ensureKeyIndexes, keyIndexDdl, keyIndexName, type KeyIndex } from './key-indexes.ts'
 export { saveViewOrder, loadViewOrder, pruneViewOrders, type ViewOrder } from './views.ts'
 export {
   setTableSyncState,

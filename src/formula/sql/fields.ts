@@ -14,7 +14,8 @@
 import { nan } from './coerce.ts'
 import { unsupported, type CompileContext, type Expr, type SqlField } from './types.ts'
 
-const TEXT_TYPES = new Set([
+/** Field types whose cell is a string read as text. */
+export const TEXT_TYPES: ReadonlySet<string> = new Set([
   'singleLineText',
   'multilineText',
   'richText',

@@ -75,6 +75,15 @@ language sql immutable parallel safe
 as $$ select coalesce(jsonb_typeof(c) <> 'array' or jsonb_path_exists(c, '${NON_STRING_ITEM}'),
   false) $$;
 
+-- A text list cell's index key (sql/keyed.ts): its items joined with ', ' when airsync_list
+-- reads it exactly, '' for an absent cell or an empty array, NULL for any other shape. Only
+-- pg_catalog functions: index builds run with a restricted search_path.
+create or replace function airsync_list_key(c jsonb) returns text
+language sql immutable parallel safe
+as $$ select case when c is null then ''
+  when jsonb_typeof(c) <> 'array' or jsonb_path_exists(c, '${NON_STRING_ITEM}') then null
+  else array_to_string(array(select jsonb_array_elements_text(c)), ', ') end $$;
+
 -- A list's items as text[] go through a one-column row type: jsonb_populate_record converts a
 -- JSON array to an array column in C, several times faster than a per-row subquery.
 do $$ begin

@@ -7,12 +7,13 @@ import type { Db } from '../db.ts'
 import { MigrationError } from '../errors.ts'
 import { migration as m0001 } from './0001-initial.ts'
 import { migration as m0002 } from './0002-formula-functions.ts'
+import { migration as m0003 } from './0003-keyed-cells.ts'
 import type { Migration } from './migration.ts'
 
 export type { Migration } from './migration.ts'
 
 /** Every migration, in version order. Append new ones here. */
-export const MIGRATIONS: readonly Migration[] = [m0001, m0002]
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003]
 
 /** What {@link migrate} did. */
 export interface MigrateResult {
