@@ -67,3 +67,22 @@ test('property: any position and record ID round-trip; any other string is refus
     ),
   )
 })
+
+test("a strong read's Airtable offset is sealed: it round-trips and does not show", () => {
+  const upstream = 'itrAbCdEfGh1234/recSecretNext0001'
+  const offset = codec.encodeUpstream(query, upstream)
+  expect(offset).toMatch(/^itr[0-9a-f]{20}u[A-Za-z0-9_-]+$/)
+  expect(offset).not.toContain('recSecret')
+  expect(Buffer.from(offset.slice(24), 'base64url').toString('latin1')).not.toContain('recSecret')
+  expect(codec.decodeUpstream(query, offset)).toBe(upstream)
+  expect(typeOf(() => codec.decodeUpstream(codec.fingerprint(['other']), offset))).toBe(
+    'LIST_RECORDS_ITERATOR_NOT_AVAILABLE',
+  )
+  expect(typeOf(() => createOffsetCodec({ secret: 'x' }).decodeUpstream(query, offset))).toBe(
+    'INVALID_OFFSET_VALUE',
+  )
+  expect(typeOf(() => codec.decodeUpstream(query, upstream))).toBe('INVALID_OFFSET_VALUE')
+  expect(typeOf(() => codec.decode(query, offset))).toBe('INVALID_OFFSET_VALUE')
+  const mirror = codec.encode(query, { position: 1, nextRecordId: 'recAbc' })
+  expect(typeOf(() => codec.decodeUpstream(query, mirror))).toBe('INVALID_OFFSET_VALUE')
+})

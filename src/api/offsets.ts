@@ -10,18 +10,32 @@
  * - record, `itr{query}{mac}{position}/{nextRecordId}`: the JS path's; the walk continues at
  *   `nextRecordId` when it is still selected (deletions do not shift the page), else at
  *   `position`.
+
+ * - upstream, `itr{query}{mac}u{base64url(iv, ciphertext, tag)}`: a `consistency=strong` read's
+ *   Airtable offset, encrypted (AES-256-GCM, key derived from the secret): Airtable's offset
+ *   names the next record, which the caller may not be allowed to see.
  *
  * Errors: not of our shape or a bad MAC → 422 INVALID_OFFSET_VALUE; a valid offset from another
  * query → configurable ([?] Airtable only says "do not mix offsets"; the emulator answers
  * LIST_RECORDS_ITERATOR_NOT_AVAILABLE, so does the default here).
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto'
 import { ApiError } from './errors.ts'
 
 const QUERY_CHARS = 8
 const MAC_CHARS = 12
 const OFFSET = /^itr([0-9a-f]{8})([0-9a-f]{12})([0-9a-z]{1,10})\/(rec[A-Za-z0-9]{1,40})$/
 const KEYSET_OFFSET = /^itr([0-9a-f]{8})([0-9a-f]{12})k([A-Za-z0-9_-]{1,8000})$/
+const UPSTREAM_OFFSET = /^itr([0-9a-f]{8})([0-9a-f]{12})u([A-Za-z0-9_-]{1,2000})$/
+const IV_BYTES = 12
+const TAG_BYTES = 16
 
 /** Where the next page starts. */
 export interface OffsetPosition {
@@ -57,6 +71,10 @@ export interface OffsetCodec {
   encodeKeyset(fingerprint: string, at: KeysetPosition): string
   /** The position of `offset`, or throws Airtable's 422. */
   decode(fingerprint: string, offset: string): OffsetPosition | KeysetPosition
+  /** Wraps Airtable's own offset (a strong read's) so the caller cannot read it. */
+  encodeUpstream(fingerprint: string, upstreamOffset: string): string
+  /** Airtable's offset inside an {@link encodeUpstream} offset, or throws Airtable's 422. */
+  decodeUpstream(fingerprint: string, offset: string): string
 }
 
 /** Creates the offset codec. */
@@ -82,7 +100,37 @@ export function createOffsetCodec(options: OffsetCodecOptions): OffsetCodec {
       ? invalid(o.offset)
       : new ApiError({ type: 'LIST_RECORDS_ITERATOR_NOT_AVAILABLE' })
   }
+  const key = createHash('sha256').update(`upstream-offset\0${options.secret}`).digest()
   return {
+    encodeUpstream(fingerprint, upstreamOffset) {
+      const iv = randomBytes(IV_BYTES)
+      const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(fingerprint))
+      const sealed = [
+        iv,
+        cipher.update(upstreamOffset, 'utf8'),
+        cipher.final(),
+        cipher.getAuthTag(),
+      ]
+      const payload = Buffer.concat(sealed).toString('base64url')
+      return `itr${fingerprint}${mac(`${fingerprint}.u.${payload}`)}u${payload}`
+    },
+    decodeUpstream(fingerprint, offset) {
+      const [, query = '', signature = '', payload = ''] = UPSTREAM_OFFSET.exec(offset) ?? []
+      if (payload === '') throw invalid(offset)
+      checkMac({ signed: `${query}.u.${payload}`, signature, offset })
+      checkQuery({ query, fingerprint, offset })
+      const bytes = Buffer.from(payload, 'base64url')
+      if (bytes.length <= IV_BYTES + TAG_BYTES) throw invalid(offset)
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, IV_BYTES))
+        decipher.setAAD(Buffer.from(fingerprint))
+        decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES))
+        const body = bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)
+        return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8')
+      } catch {
+        throw invalid(offset)
+      }
+    },
     fingerprint(selection) {
       const json = JSON.stringify(selection)
       return createHash('sha256').update(json).digest('hex').slice(0, QUERY_CHARS)

@@ -22,6 +22,15 @@ const ids = async (res: Response): Promise<string[]> => {
 const errorType = async (res: Response): Promise<unknown> =>
   ((await res.json()) as { error: { type: string } }).error.type
 
+/** A page as Airtable pages: its offset names the next record (`itr…/recNext`). */
+function airtablePage(offset: string | undefined, pageSize: number): object {
+  const start = offset === undefined ? 0 : MEMBERS.findIndex((m) => offset.endsWith(`/${m.id}`))
+  if (start < 0) return { records: [] }
+  const records = MEMBERS.slice(start, start + pageSize)
+  const next = MEMBERS[start + pageSize]
+  return next === undefined ? { records } : { records, offset: `itrUpstream0000/${next.id}` }
+}
+
 for (const backend of testBackends()) {
   let db: TestDb
   let api: ApiFixture
@@ -36,7 +45,7 @@ for (const backend of testBackends()) {
         strongCalls.push(read)
         return Promise.resolve(
           read.kind === 'list'
-            ? { records: MEMBERS }
+            ? airtablePage(read.params.offset, read.params.pageSize)
             : (MEMBERS.find((m) => m.id === read.recordId) ?? {}),
         )
       },
@@ -171,6 +180,41 @@ for (const backend of testBackends()) {
     expect(((await hosts.json()) as { fields: object }).fields).toMatchObject({
       Email: 'ann@x.com',
     })
+  })
+
+  test(`${backend.name}: consistency=strong seals Airtable's offset; paging with it works`, async () => {
+    strongCalls.length = 0
+    const seen: string[] = []
+    let offset: string | undefined
+    let pages = 0
+    do {
+      const query = `consistency=strong&pageSize=2${offset === undefined ? '' : `&offset=${encodeURIComponent(offset)}`}`
+      const res = await api.get(`${M}?${query}`, ann)
+      const body = (await res.json()) as ListBody & { offset?: string }
+      seen.push(...body.records.map((r) => r.id))
+      offset = body.offset
+      for (const member of MEMBERS) expect(offset ?? '').not.toContain(member.id)
+      pages += 1
+    } while (offset !== undefined && pages < 10)
+    expect(seen).toEqual(['recMemberAnn0001'])
+    expect(strongCalls.map((c) => (c.kind === 'list' ? c.params.offset : 'get'))).toEqual([
+      undefined,
+      'itrUpstream0000/recMemberCid0001',
+      'itrUpstream0000/recMemberEve0001',
+    ])
+    // Airtable's raw offset is no offset of ours; another member cannot reuse one either.
+    const raw = await api.get(
+      `${M}?consistency=strong&offset=itrUpstream0000/recMemberCid0001`,
+      ann,
+    )
+    expect(raw.status).toBe(422)
+    expect(await errorType(raw)).toBe('INVALID_OFFSET_VALUE')
+    const first = (await (await api.get(`${M}?consistency=strong&pageSize=2`, ann)).json()) as {
+      offset: string
+    }
+    const bob = await api.token('member', 'bob@x.com')
+    const reused = await api.get(`${M}?consistency=strong&pageSize=2&offset=${first.offset}`, bob)
+    expect(reused.status).toBe(422)
   })
 
   test(`${backend.name}: expired, forged, malformed or missing tokens get 401`, async () => {

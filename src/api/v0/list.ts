@@ -4,8 +4,10 @@
  * they may see, the policy's row filter ANDed in, records projected to readable fields, pages
  * walked with stateless offsets (offsets.ts). A page comes from the SQL path (select-page.ts:
  * filter, sort and limit in the database, keyset offsets) when the filter and sort compile, else
- * from the JS path (select.ts: every matching record loaded, sorted and sliced here). `consistency=strong` asks Airtable itself (via the
- * server's port) and applies the same row filter and projection to its page.
+ * from the JS path (select.ts: every matching record loaded, sorted and sliced here).
+ * `consistency=strong` asks Airtable itself (via the server's port) and applies the same row
+ * filter and projection to its page; Airtable's offset goes out sealed, since it names the next
+ * record, which the caller may not see.
  */
 import { Hono, type Context } from 'hono'
 import { parseListParams, queryToRaw, type ListParams } from '../../protocol/index.ts'
@@ -106,7 +108,18 @@ async function listPage(
   const userFormula = checkUserFormula(target.visible, params.filterByFormula)
   const sort = resolveSort(target.visible, params.sort)
   const filter = combinedFilter(target, userFormula)
-  if (request.consistency === 'strong') return strongPage(ctx, { target, params, fields, filter })
+  const query = [
+    target.table.id,
+    view?.id,
+    params.filterByFormula,
+    params.sort,
+    params.maxRecords,
+    limitKey(principal),
+  ]
+  if (request.consistency === 'strong') {
+    const fingerprint = ctx.offsets.fingerprint([...query, 'strong'])
+    return strongPage(ctx, { target, params, fields, filter, fingerprint })
+  }
 
   if (view !== undefined) await requireViewOrder(ctx, target, view.id)
   const selection: Selection = {
@@ -119,14 +132,7 @@ async function listPage(
     nowMs: ctx.options.clock.now(),
     useSql: ctx.options.filterStrategy !== 'js',
   }
-  const fingerprint = ctx.offsets.fingerprint([
-    target.table.id,
-    view?.id,
-    params.filterByFormula,
-    params.sort,
-    params.maxRecords,
-    limitKey(principal),
-  ])
+  const fingerprint = ctx.offsets.fingerprint(query)
   const at =
     params.offset === undefined ? undefined : ctx.offsets.decode(fingerprint, params.offset)
   const page = { target, params, fields, linked: new LinkedCells(target.schema) }
@@ -245,9 +251,11 @@ async function strongPage(
     params: ListParams
     fields: readonly Field[]
     filter: ReturnType<typeof combinedFilter>
+    /** The selection's fingerprint: Airtable's offset is sealed under it (offsets.ts). */
+    fingerprint: string
   },
 ): Promise<ListRecordsResponse> {
-  const { target, params } = request
+  const { target, params, fingerprint } = request
   const strongRead = ctx.options.strongRead
   if (strongRead === undefined) {
     throw new ApiError({
@@ -258,6 +266,9 @@ async function strongPage(
   // Airtable is asked for every field by ID: the row filter may read fields the caller cannot.
   const upstream: ListParams = { ...params }
   delete upstream.fields
+  if (params.offset !== undefined) {
+    upstream.offset = ctx.offsets.decodeUpstream(fingerprint, params.offset)
+  }
   const raw = await strongRead({
     kind: 'list',
     tableId: target.table.id,
@@ -271,7 +282,8 @@ async function strongPage(
     admits(target.access.rowFilter, { table: target.table, record, linked, nowMs }),
   )
   const records = await render(ctx, { ...request, page: admitted, linked })
-  return parsed.offset === undefined ? { records } : { records, offset: parsed.offset }
+  if (parsed.offset === undefined) return { records }
+  return { records, offset: ctx.offsets.encodeUpstream(fingerprint, parsed.offset) }
 }
 
 /** Linked cells (from the mirror) for evaluating the row filter over rows from Airtable. */
