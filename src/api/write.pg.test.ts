@@ -275,12 +275,18 @@ for (const backend of testBackends()) {
 
     test('a member: other rows, read-only and hidden fields are refused; nothing queued', async () => {
       const before = await snapshot()
-      const other = await send('PATCH', `${M}/${BOB}`, {
-        token: ann,
-        body: { fields: { Name: 'x' } },
-      })
-      expect(other.status).toBe(403)
-      expect((await refused(other, before)).type).toBe('INVALID_PERMISSIONS')
+      // Another member's row is answered exactly as a record that does not exist.
+      for (const id of [BOB, 'recNoSuchRecord1']) {
+        const other = await send('PATCH', `${M}/${id}`, {
+          token: ann,
+          body: { fields: { Name: 'x' } },
+        })
+        expect(other.status).toBe(422)
+        expect(await refused(other, before)).toEqual({
+          type: 'ROW_DOES_NOT_EXIST',
+          message: `Record ID ${id} does not exist in this table`,
+        })
+      }
       const readOnly = await send('PATCH', `${M}/${ANN}`, {
         token: ann,
         body: { fields: { Email: 'a@b.c' } },

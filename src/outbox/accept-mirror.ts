@@ -18,6 +18,7 @@ import {
   jsonParam,
   queryRecords,
   type Db,
+  type MirrorRecord,
 } from '../store/index.ts'
 import { invalidUpsertError, rowDoesNotExistError } from './validate.ts'
 
@@ -171,11 +172,17 @@ export function mergeFieldsOf(
 
 /**
  * The mirror record an upsert's merge values match: its ID, or undefined for none. More than one
- * fails the request, as Airtable does. A record without a merge value fails too.
+ * fails the request, as Airtable does. A record without a merge value fails too. With `within`
+ * (the caller's scope) only the records it keeps count: every match is read, then narrowed.
  */
 export async function matchUpsert(
   scope: MirrorScope,
-  request: { table: Table; merge: readonly Field[]; cells: Fields },
+  request: {
+    table: Table
+    merge: readonly Field[]
+    cells: Fields
+    within?: (records: MirrorRecord[]) => Promise<MirrorRecord[]>
+  },
 ): Promise<string | undefined> {
   const where = request.merge.map((field) => {
     const value = request.cells[field.id]
@@ -184,12 +191,13 @@ export async function matchUpsert(
     }
     return { text: 'r.fields->$1 = $2::jsonb', params: [field.id, jsonParam(value)] }
   })
-  const matches = await queryRecords(scope.db, {
+  const candidates = await queryRecords(scope.db, {
     baseId: scope.baseId,
     tableId: request.table.id,
     where,
-    limit: 2,
+    ...(request.within === undefined && { limit: 2 }),
   })
+  const matches = request.within === undefined ? candidates : await request.within(candidates)
   if (matches.length > 1) {
     throw invalidUpsertError(
       `Cannot update more than one record with the same value(s) for fieldsToMergeOn: ${request.merge.map((f) => f.name).join(', ')}`,

@@ -95,6 +95,8 @@ export interface AcceptOptions {
   records: readonly AcceptRecordInput[]
   /** @default false */
   typecast?: boolean
+  /** Whether typecast may create select options (see validate.ts). @default true */
+  createSelectOptions?: boolean
   /** performUpsert.fieldsToMergeOn (names or IDs); PATCH and PUT only. */
   fieldsToMergeOn?: readonly string[] | undefined
   /** Who: a user's `sub`, or `service`. */
@@ -107,11 +109,25 @@ export interface AcceptOptions {
    * transaction (`tx`: read through it, never through another handle).
    */
   authorize?: (checks: readonly WriteCheckInput[], tx: Db) => Promise<void> | void
+  /**
+   * The rows the caller may update or delete (the policy's row rules, read rule included). A
+   * record outside it is answered exactly as one that does not exist (ROW_DOES_NOT_EXIST), an
+   * upsert matches only within it, and an upsert that matches nothing is queued as a plain
+   * create (Airtable would merge it over every row). @default every row
+   */
+  scope?: WriteScope | undefined
   /** Claim this key (see store/idempotency.ts) in the same transaction. */
   idempotency?: (IdempotencyKeyRef & { requestHash: string }) | undefined
   /** Epoch ms for new records' createdTime. @default Date.now() */
   nowMs?: number
 }
+
+/** Which of `records` (read through `tx`) the caller may `operation`: their IDs. */
+export type WriteScope = (
+  operation: 'update' | 'delete',
+  records: readonly RecordState[],
+  tx: Db,
+) => Promise<ReadonlySet<string>>
 
 /** One accepted record: its mutation and what the request expects of it. */
 export interface AcceptedRecord {
@@ -189,7 +205,10 @@ async function planContext(tx: Db, options: AcceptOptions): Promise<PlanContext>
   const named = options.records.flatMap((r) => (typeof r.id === 'string' ? [r.id] : []))
   const aliases = await committedTempIds(tx, { baseId: options.baseId, ids: named })
   const ids = named.map((id) => aliases.get(id) ?? id)
-  const stored = await getRecords(tx, { baseId: options.baseId, tableId: options.table.id, ids })
+  const stored = await inScope(tx, {
+    options,
+    records: await getRecords(tx, { baseId: options.baseId, tableId: options.table.id, ids }),
+  })
   const resolve = (key: string): Field => resolveField(options.table, key, fieldOptions(options))
   return {
     ...options,
@@ -203,6 +222,17 @@ async function planContext(tx: Db, options: AcceptOptions): Promise<PlanContext>
         : mergeFieldsOf(options.table, options.fieldsToMergeOn, resolve),
     nowMs: options.nowMs ?? Date.now(),
   }
+}
+
+/** The records of `request` within the caller's scope for the verb (all without a scope). */
+async function inScope<T extends RecordState>(
+  tx: Db,
+  request: { options: AcceptOptions; records: readonly T[] },
+): Promise<T[]> {
+  const { scope, verb } = request.options
+  if (scope === undefined || request.records.length === 0) return [...request.records]
+  const admitted = await scope(verb === 'delete' ? 'delete' : 'update', request.records, tx)
+  return request.records.filter((record) => admitted.has(record.id))
 }
 
 /**
@@ -258,6 +288,7 @@ async function planRecord(
       : existing(ctx, input.id)
   const cells = validateFields(ctx.table, input.fields, {
     typecast: ctx.typecast,
+    createSelectOptions: ctx.createSelectOptions ?? true,
     current: target?.fields,
     ...fieldOptions(ctx),
   })
@@ -267,7 +298,12 @@ async function planRecord(
   const matched =
     ctx.merge === undefined
       ? undefined
-      : await matchUpsert(ctx, { table: ctx.table, merge: ctx.merge, cells })
+      : await matchUpsert(ctx, {
+          table: ctx.table,
+          merge: ctx.merge,
+          cells,
+          within: (records) => inScope(ctx.db, { options: ctx, records }),
+        })
   if (matched !== undefined) {
     const target = ctx.working.get(matched) ?? (await load(ctx, matched))
     return update(ctx, { mutationId, target, cells, baseFields })
@@ -354,7 +390,8 @@ async function create(
     changedFieldIds: new Set(Object.keys(request.cells)),
   })
   ctx.working.set(tempRecordId, after)
-  const upsert = ctx.merge !== undefined
+  // Under a scope Airtable's own merge could match a row outside it: send a plain create.
+  const upsert = ctx.merge !== undefined && ctx.scope === undefined
   // A PUT upsert that finds a match at send time must clear the rest: say so with nulls.
   const cleared =
     upsert && ctx.verb === 'replace'
@@ -368,7 +405,7 @@ async function create(
     after,
     fields: { ...cleared, ...compactFields(request.cells) },
     baseFields: request.baseFields,
-    mergeFieldIds: ctx.merge?.map((f) => f.id),
+    mergeFieldIds: upsert ? ctx.merge?.map((f) => f.id) : undefined,
     check: {
       operation: 'create',
       table: ctx.table,

@@ -107,6 +107,7 @@ export {
   type AcceptedRecord,
   type RecordState,
   type WriteCheckInput,
+  type WriteScope,
 } from './accept.ts'
 export {
   WriteValidationError,

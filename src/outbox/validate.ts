@@ -6,7 +6,8 @@
  * Errors are Airtable's, verbatim (airtable-api.md §4.3): UNKNOWN_FIELD_NAME, INVALID_VALUE_FOR_COLUMN
  * (wrong shape, or any value — `null` included — written to a computed field),
  * INVALID_MULTIPLE_CHOICE_OPTIONS (an unknown option without typecast). With typecast an unknown
- * option is accepted: Airtable creates it (the mirror cannot, so nothing is recorded). Links are
+ * option is accepted when the caller may create options: Airtable creates it (the mirror cannot,
+ * so nothing is recorded); otherwise it fails as without typecast. Links are
  * checked for shape here; whether the linked records exist, or which record a typecast text
  * names, needs the mirror (accept-mirror.ts). New attachments and email-only collaborators stay
  * without an ID until Airtable answers with its own.
@@ -17,6 +18,7 @@ import {
   normalizeCell as normalizeSharedCell,
   rowDoesNotExist,
   unknownFieldName,
+  unknownSelectOption,
 } from '../formula/index.ts'
 import { isComputedField, type Field, type Fields, type Table } from '../protocol/index.ts'
 
@@ -62,6 +64,11 @@ export interface ValidateOptions {
    * (fields hidden by policy). @default every field
    */
   isKnown?: (field: Field) => boolean
+  /**
+   * Whether typecast may create a select option (Airtable: creator rights). Without it an unknown
+   * option fails exactly as without typecast. @default true
+   */
+  createSelectOptions?: boolean
 }
 
 /**
@@ -106,6 +113,9 @@ export function normalizeCell(field: Field, raw: unknown, options: ValidateOptio
     return normalizeSharedCell(field, raw, {
       typecast: options.typecast,
       current: options.current?.[field.id],
+      onNewChoice: (name) => {
+        if (options.createSelectOptions === false) throw unknownSelectOption(name)
+      },
     })
   } catch (error) {
     throw error instanceof CellWriteError ? fromCellWriteError(error) : error

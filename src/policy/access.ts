@@ -20,7 +20,13 @@ import type { BaseSchema, Table } from '../protocol/schema.ts'
 import type { Principal } from './auth.ts'
 import { bindClaims } from './claims.ts'
 import { compilePolicy } from './compile.ts'
-import type { CompiledPolicy, CompiledRowRule, CompileOptions, FieldSet } from './compile.ts'
+import type {
+  CompiledPolicy,
+  CompiledRowRule,
+  CompileOptions,
+  FieldSet,
+  WriteValues,
+} from './compile.ts'
 import { PolicyError } from './errors.ts'
 import { FALSE_NODE } from './formula-ast.ts'
 import { policyKeyedFields, type KeyedField } from './keyed-fields.ts'
@@ -50,6 +56,10 @@ export interface TableAccess {
   readonly delete: RowAccess
   /** Field IDs the principal may write on create and update, or `'all'`. */
   readonly writableFieldIds: FieldSet
+  /** The only values some writable fields (by ID) may take; other fields take any. */
+  readonly writableValues: WriteValues
+  /** Whether `typecast` may create select options (change the schema). */
+  readonly canCreateSelectOptions: boolean
   /** Why the rule exists (the policy's reason), for audit and error logs. */
   readonly reason: string
 }
@@ -78,6 +88,7 @@ export interface PolicyEngine {
 const ALLOW_ALL: RowAccess = { allowed: true, rowFilter: null }
 const DENY: RowAccess = { allowed: false, rowFilter: FALSE_NODE }
 const EMPTY = new Set<string>()
+const NO_VALUES: WriteValues = new Map()
 
 /**
  * Validates and compiles the policies for a schema.
@@ -135,6 +146,8 @@ export function createPolicyEngine(options: PolicyEngineOptions): PolicyEngine {
         update,
         delete: del,
         writableFieldIds: create.allowed || update.allowed ? rule.writeFields : EMPTY,
+        writableValues: rule.writeValues,
+        canCreateSelectOptions: rule.createSelectOptions,
         reason: rule.reason,
       }
     },
@@ -154,6 +167,8 @@ function serviceAccess(table: Table): TableAccess {
     update: ALLOW_ALL,
     delete: ALLOW_ALL,
     writableFieldIds: 'all',
+    writableValues: NO_VALUES,
+    canCreateSelectOptions: true,
     reason: 'service key: full access',
   }
 }
@@ -171,6 +186,8 @@ function deniedAccess(table: Table): TableAccess {
     update: DENY,
     delete: DENY,
     writableFieldIds: EMPTY,
+    writableValues: NO_VALUES,
+    canCreateSelectOptions: false,
     reason: 'no rule grants this role access to this table',
   }
 }

@@ -10,7 +10,14 @@ import type { BaseSchema, Table } from '../protocol/schema.ts'
 import { usesClaims, validateClaimCalls } from './claims.ts'
 import { PolicyConfigError } from './errors.ts'
 import { referencedFields } from './formula-ast.ts'
-import type { FieldRule, PolicyDocument, RoleRule, RowRule, TableRules } from './policy.ts'
+import type {
+  FieldRule,
+  PolicyDocument,
+  RoleRule,
+  RowRule,
+  TableRules,
+  WriteValue,
+} from './policy.ts'
 import { ROLES, type Role } from './roles.ts'
 
 /** A row rule ready to bind: all, none, or a parsed formula. */
@@ -34,7 +41,13 @@ export interface CompiledRoleRule {
   readonly update: CompiledRowRule
   readonly delete: CompiledRowRule
   readonly writeFields: FieldSet
+  /** The values each restricted field (by ID) may be written with. */
+  readonly writeValues: WriteValues
+  readonly createSelectOptions: boolean
 }
+
+/** Per field ID, the values a role may write there; a field not in the map takes any value. */
+export type WriteValues = ReadonlyMap<string, ReadonlySet<WriteValue>>
 
 export interface CompiledPolicy {
   /** Rules by table ID, then role; a missing entry denies. */
@@ -56,6 +69,7 @@ export interface CompileOptions {
 
 const NONE: CompiledRowRule = { kind: 'none' }
 const EMPTY: FieldSet = new Set<string>()
+const NO_VALUES: WriteValues = new Map()
 
 /** Compiles `document` for `schema`. Throws {@link PolicyConfigError} for formulas that do not parse. */
 export function compilePolicy(
@@ -146,7 +160,30 @@ function compileRoleRule(table: Table, rule: RoleRule, context: RuleContext): Co
             ...context,
             where: `${context.where} write.fields`,
           }),
+    writeValues:
+      write === undefined
+        ? NO_VALUES
+        : compileValues(table, write.values, {
+            ...context,
+            where: `${context.where} write.values`,
+          }),
+    createSelectOptions: write?.createSelectOptions ?? false,
   }
+}
+
+function compileValues(
+  table: Table,
+  rule: Readonly<Record<string, readonly WriteValue[]>>,
+  context: RuleContext,
+): WriteValues {
+  const values = new Map<string, ReadonlySet<WriteValue>>()
+  for (const [name, allowed] of Object.entries(rule)) {
+    const field = findField(table, name)
+    // An unresolved restriction must not become a grant: it allows no value at all.
+    if (field === undefined) context.report(`${context.where}: unknown field "${name}"`)
+    values.set(field?.id ?? name, new Set(field === undefined ? [] : allowed))
+  }
+  return values
 }
 
 function compileRowRule(table: Table, rule: RowRule, context: RuleContext): CompiledRowRule {

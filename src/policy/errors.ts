@@ -64,3 +64,14 @@ export const NOT_PERMITTED_MESSAGE = 'You are not permitted to perform this oper
 export function notPermittedFieldMessage(fieldName: string, fieldId: string): string {
   return `You are not permitted to write cell values in field ${fieldName} (${fieldId})`
 }
+
+/**
+ * The refusal of a value a per-value rule does not allow [?]: Airtable has no such rule, so the
+ * message follows its field message's form.
+ */
+export function notPermittedValueMessage(
+  field: { name: string; id: string },
+  value: unknown,
+): string {
+  return `You are not permitted to write the value ${JSON.stringify(value)} in field ${field.name} (${field.id})`
+}

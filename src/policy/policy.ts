@@ -29,6 +29,10 @@ export type FieldRule = z.infer<typeof fieldRuleSchema>
 export const readRuleSchema = z.strictObject({ rows: rowRuleSchema, fields: fieldRuleSchema })
 export type ReadRule = z.infer<typeof readRuleSchema>
 
+/** One value a {@link writeRuleSchema} `values` list allows (a cell as the mirror holds it). */
+export const writeValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()])
+export type WriteValue = z.infer<typeof writeValueSchema>
+
 /**
  * Writes. `create` is checked against the record as it will be; `update` against the record
  * before and after the change (so a row cannot be moved out of the writer's reach); `delete`
@@ -39,6 +43,19 @@ export const writeRuleSchema = z.strictObject({
   update: rowRuleSchema.default('none'),
   delete: rowRuleSchema.default('none'),
   fields: fieldRuleSchema.default([]),
+  /**
+   * Per field (name or ID), the only values the role may write there; a field not named takes
+   * any value its type allows. A select's value is its option name (every item of a multiple
+   * select must be listed); `null` allows clearing the cell.
+   * @example { 'Booking Status': ['Completed'] }
+   */
+  values: z.record(z.string().min(1), z.array(writeValueSchema)).default({}),
+  /**
+   * Whether `typecast` may create new select options, i.e. change the base's schema (Airtable
+   * needs creator rights for it). Refused, the write fails as it would without typecast.
+   * @default false
+   */
+  createSelectOptions: z.boolean().default(false),
   /** Why the role may write this, when it differs from the rule's reason. */
   reason: z.string().min(1).optional(),
 })

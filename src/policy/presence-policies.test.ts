@@ -127,6 +127,9 @@ const ANN = user('member', 'ann@presence.test')
 const HAL = user('host', 'hal@presence.test')
 const ADMIN = user('admin', 'ops@presence.test')
 const NOW = { nowMs: Date.UTC(2026, 0, 1) }
+const fieldId = (name: string, table = 'Presence Operations'): string =>
+  engine.schema.tables.find((t) => t.name === table)?.fields.find((f) => f.name === name)?.id ??
+  name
 
 const record = (fields: Record<string, FormulaValue>): FormulaRecord => ({
   id: 'recX0000000000000',
@@ -230,13 +233,56 @@ describe('member', () => {
     expect(admits(access.rowFilter, theirs)).toBe(false)
     expect(isFieldReadable(access, 'Host Email')).toBe(false)
     expect(isFieldReadable(access, 'Host Name')).toBe(true)
-    const write = (before: FormulaRecord, fieldsWritten: string[]) =>
-      decideWrite(access, { operation: 'update', before, after: before, fieldsWritten }, NOW)
-        .allowed
+    const write = (
+      before: FormulaRecord,
+      fieldsWritten: string[],
+      cellsWritten: Record<string, unknown> = { [fieldId('Booking Status')]: 'Completed' },
+    ) =>
+      decideWrite(
+        access,
+        { operation: 'update', before, after: before, fieldsWritten, cellsWritten },
+        NOW,
+      ).allowed
     expect(write(mine, ['Member Joined', 'Booking Status'])).toBe(true)
     expect(write(mine, ['Payment Status'])).toBe(false)
     expect(write(mine, ['Host Joined'])).toBe(false)
     expect(write(theirs, ['Member Joined'])).toBe(false)
+  })
+
+  test.each(['Cancelled', 'Confirmed', 'Pending', 'No-Show', 'FreeSession', null])(
+    'a member may set Booking Status only to Completed, not %j',
+    (value) => {
+      const access = engine.policyFor(ANN, 'Presence Operations')
+      const mine = record({ 'Member Email': ['ann@presence.test'] })
+      const id = fieldId('Booking Status')
+      const decide = (cell: unknown) =>
+        decideWrite(
+          access,
+          {
+            operation: 'update',
+            before: mine,
+            after: mine,
+            fieldsWritten: [id],
+            cellsWritten: { [id]: cell },
+          },
+          NOW,
+        )
+      expect(decide('Completed').allowed).toBe(true)
+      const refused = decide(value)
+      expect(refused.allowed).toBe(false)
+      expect(refused.allowed ? undefined : refused.error).toMatchObject({
+        type: 'INVALID_PERMISSIONS',
+        status: 403,
+        message: `You are not permitted to write the value ${JSON.stringify(value)} in field Booking Status (${id})`,
+      })
+    },
+  )
+
+  test('only admins may let typecast create select options', () => {
+    expect(engine.policyFor(ANN, 'Members Registry').canCreateSelectOptions).toBe(false)
+    expect(engine.policyFor(ANN, 'Presence Operations').canCreateSelectOptions).toBe(false)
+    expect(engine.policyFor(HAL, 'Presence Operations').canCreateSelectOptions).toBe(false)
+    expect(engine.policyFor(ADMIN, 'Presence Operations').canCreateSelectOptions).toBe(true)
   })
 
   test('reads active templates and help prompts only', () => {

@@ -11,8 +11,7 @@
  *   link's formula value is the linked primary field (Full Name), which is not unique, so it
  *   cannot identify the member. Without the lookup members can neither read nor create likes.
  *
- * Limitation: a member may set Booking Status on their own sessions to any option; the model
- * has no per-value rule (the task keeps the grant to Member Joined and Booking Status).
+ * Only the service key and admins may let `typecast` create select options (a schema change).
  */
 import type { PolicyDocumentInput } from './policy.ts'
 
@@ -139,6 +138,8 @@ export const PRESENCE_POLICIES = {
         write: {
           update: OWN_MEMBER_SESSION,
           fields: ['Member Joined', 'Booking Status'],
+          // Confirming, cancelling, no-shows and refunds are ops' and the booking flow's.
+          values: { 'Booking Status': ['Completed'] },
           reason: 'The app marks that the member joined the room and completes the session.',
         },
       },
@@ -195,7 +196,13 @@ export const PRESENCE_POLICIES = {
     admin: {
       reason: 'Admins (the ops team in the app) read and write everything, in every table.',
       read: { rows: 'all', fields: 'all' },
-      write: { create: 'all', update: 'all', delete: 'all', fields: 'all' },
+      write: {
+        create: 'all',
+        update: 'all',
+        delete: 'all',
+        fields: 'all',
+        createSelectOptions: true,
+      },
     },
   },
 } satisfies PolicyDocumentInput

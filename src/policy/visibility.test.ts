@@ -50,6 +50,8 @@ const access = (readable: TableAccess['readableFieldIds']): TableAccess => {
     update: deny,
     delete: deny,
     writableFieldIds: new Set(),
+    writableValues: new Map(),
+    canCreateSelectOptions: false,
     reason: 'test',
   }
 }

@@ -10,7 +10,13 @@
 import type { FormulaRecord } from '../formula/index.ts'
 import { findField } from '../protocol/schema.ts'
 import type { TableAccess } from './access.ts'
-import { NOT_PERMITTED_MESSAGE, notPermittedFieldMessage, PolicyError } from './errors.ts'
+import {
+  NOT_PERMITTED_MESSAGE,
+  notPermittedFieldMessage,
+  notPermittedValueMessage,
+  PolicyError,
+} from './errors.ts'
+import type { WriteValue } from './policy.ts'
 import { rowMatches } from './match.ts'
 
 export type WriteOperation = 'create' | 'update' | 'delete'
@@ -26,6 +32,11 @@ export interface WriteRequest {
   after?: FormulaRecord | null
   /** Field names or IDs written (create, update). */
   fieldsWritten?: readonly string[]
+  /**
+   * The cells written, by field ID, as they will be stored (`null`/absent = cleared): checked
+   * against the role's per-value rules. A restricted field written without its cell refuses.
+   */
+  cellsWritten?: Readonly<Record<string, unknown>>
 }
 
 export type WriteDecision =
@@ -59,7 +70,9 @@ export function decideWrite(
     )
   }
   if (request.operation !== 'delete') {
-    const fieldRefusal = checkFields(access, request.fieldsWritten ?? [])
+    const fieldRefusal =
+      checkFields(access, request.fieldsWritten ?? []) ??
+      checkValues(access, request.fieldsWritten ?? [], request.cellsWritten ?? {})
     if (fieldRefusal !== undefined) return fieldRefusal
   }
   if (rows.rowFilter === null) return ALLOWED
@@ -98,4 +111,31 @@ function checkFields(
     if (!writable.has(field.id)) return refuse(notPermittedFieldMessage(field.name, field.id))
   }
   return undefined
+}
+
+/** Refuses a value outside the role's per-value rule for its field (see policy.ts `values`). */
+function checkValues(
+  access: TableAccess,
+  fieldsWritten: readonly string[],
+  cells: Readonly<Record<string, unknown>>,
+): WriteDecision | undefined {
+  for (const name of fieldsWritten) {
+    const field = findField(access.table, name)
+    const allowed = field === undefined ? undefined : access.writableValues.get(field.id)
+    if (field === undefined || allowed === undefined) continue
+    const cell = cells[field.id] ?? null
+    const items: unknown[] = Array.isArray(cell) ? cell : [cell]
+    const bad = items.find((item) => !isAllowedValue(allowed, item))
+    if (bad !== undefined || (Array.isArray(cell) && cell.length === 0 && !allowed.has(null))) {
+      return refuse(notPermittedValueMessage(field, bad ?? null))
+    }
+  }
+  return undefined
+}
+
+function isAllowedValue(allowed: ReadonlySet<WriteValue>, item: unknown): boolean {
+  return (
+    (item === null || ['string', 'number', 'boolean'].includes(typeof item)) &&
+    allowed.has(item as WriteValue)
+  )
 }

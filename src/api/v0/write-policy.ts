@@ -91,6 +91,7 @@ export function authorizer(
           before: formulaRecord(target.table, check.before, linked),
           after: formulaRecord(target.table, check.after, linked),
           fieldsWritten: check.fieldIdsWritten,
+          cellsWritten: check.after?.fields ?? {},
         },
         { nowMs: options.nowMs },
       )

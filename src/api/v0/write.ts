@@ -34,6 +34,7 @@ import {
   type WriteBody,
 } from './write-body.ts'
 import { authorizer, writeTarget, type WriteTarget } from './write-policy.ts'
+import { checkOperation, writeScope } from './write-scope.ts'
 import { acceptedReply, settledReply, type WriteReply } from './write-response.ts'
 import { createMutationWaiter, type MutationWaiter } from './write-wait.ts'
 
@@ -101,6 +102,7 @@ async function handleWrite(
     table: c.req.param('table') ?? '',
   })
   const body = await request.body()
+  checkOperation(target.access, body)
   const call: WriteCall = { ...request, body }
   const key = idempotencyKeyOf(c)
   const idempotency =
@@ -120,11 +122,13 @@ async function handleWrite(
     verb: body.verb,
     records: body.records,
     typecast: body.typecast,
+    createSelectOptions: target.access.canCreateSelectOptions,
     fieldsToMergeOn: body.fieldsToMergeOn,
     actor: principal.kind === 'service' ? 'service' : principal.sub,
     actorRole: principal.kind === 'service' ? 'service' : principal.role,
     isKnown: target.isKnown,
     authorize: authorizer(target, { nowMs, baseId: ctx.options.baseId }),
+    scope: writeScope(target, { nowMs, baseId: ctx.options.baseId }),
     idempotency,
     nowMs,
   })
