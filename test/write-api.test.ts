@@ -83,7 +83,8 @@ test("a member edits their profile: the request waits and answers Airtable's rec
 test('a member is refused other rows and forbidden fields, and nothing is queued', async () => {
   const before = await outboxStats(stack.server.db, stack.baseId)
   const attempts: [string, unknown, number][] = [
-    [`/${otherMember.id}`, { 'About You': 'x' }, 403],
+    // Another member's row answers as a missing one (422 ROW_DOES_NOT_EXIST).
+    [`/${otherMember.id}`, { 'About You': 'x' }, 422],
     [`/${me.id}`, { 'Verification Status': 'Verified' }, 403],
     [`/${me.id}`, { 'Stripe Customer ID': 'cus_x' }, 403],
   ]
