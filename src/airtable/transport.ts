@@ -52,6 +52,10 @@ export type EndpointKind =
   | 'refreshWebhook'
   | 'enableWebhookNotifications'
   | 'listWebhookPayloads'
+  | 'listComments'
+  | 'createComment'
+  | 'updateComment'
+  | 'deleteComment'
 
 /** The fetch port: `globalThis.fetch` or anything with its shape. */
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>

@@ -20,6 +20,7 @@ import { createApiMetrics, type ApiMetrics } from './metrics.ts'
 import { createOffsetCodec } from './offsets.ts'
 import { resolveApiOptions, type ApiOptions } from './options.ts'
 import { RequestLimiter } from './rate-limit.ts'
+import { commentRoutes } from './v0/comments.ts'
 import { getRoutes } from './v0/get.ts'
 import { listRoutes } from './v0/list.ts'
 import { metaRoutes } from './v0/meta.ts'
@@ -85,6 +86,7 @@ export function createApi(input: ApiOptions): ApiApp {
     app.use('/v1/status', requireAdmin())
   }
   app.route('/v0/meta', metaRoutes(ctx))
+  if (options.upstream !== undefined) app.route('/v0', commentRoutes(ctx, options.upstream))
   app.route('/v0', listRoutes(ctx))
   app.route('/v0', getRoutes(ctx))
   app.route('/v0', writeRoutes(ctx))

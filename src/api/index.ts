@@ -3,7 +3,14 @@
  * caller's policy applied, and operations endpoints (`/healthz`, `/v1/status`, `/metrics`).
  */
 export { createApi, normalisePath, type ApiApp } from './app.ts'
-export type { ApiOptions, ApiLimits, ApiWriteOptions, StrongRead } from './options.ts'
+export type {
+  ApiOptions,
+  ApiLimits,
+  ApiWriteOptions,
+  CommentRequest,
+  StrongRead,
+  UpstreamPort,
+} from './options.ts'
 export type { StatusReport } from './v1/status.ts'
 export { ApiError, toErrorReply, NOT_FOUND_BODY } from './errors.ts'
 export type { OffsetMismatchType } from './offsets.ts'

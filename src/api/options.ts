@@ -7,7 +7,7 @@ import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import { z } from 'zod'
 import type { Authenticator, PolicyEngine } from '../policy/index.ts'
-import type { BaseSchema, ListParams } from '../protocol/index.ts'
+import type { BaseSchema, CommentInput, ListParams } from '../protocol/index.ts'
 import { systemClock, type Clock } from '../shared/index.ts'
 import type { Db } from '../store/index.ts'
 import type { OffsetMismatchType } from './offsets.ts'
@@ -26,6 +26,25 @@ import type { DevSignInOptions } from './v1/dev-sign-in.ts'
 export type StrongRead =
   | { kind: 'list'; tableId: string; params: ListParams }
   | { kind: 'get'; tableId: string; recordId: string }
+
+/**
+ * A comments request for one record, sent to Airtable as it is (airtable-api.md §2.11) once the
+ * API has checked the caller may read the record. Failures carry Airtable's type and status.
+ */
+export type CommentRequest = { tableId: string; recordId: string } & (
+  | { kind: 'list'; pageSize?: number; offset?: string }
+  | { kind: 'create'; input: CommentInput }
+  | { kind: 'update'; commentId: string; text: string }
+  | { kind: 'delete'; commentId: string }
+)
+
+/** What the API asks of Airtable itself (the server holds the token). */
+export interface UpstreamPort {
+  /** The mirrored base's name, as Airtable lists it. */
+  baseName(): Promise<string>
+  /** Sends a comments request; resolves to Airtable's JSON answer. */
+  comments(request: CommentRequest): Promise<unknown>
+}
 
 export interface ApiLimits {
   /** Largest request body. @default 1_048_576 */
@@ -50,6 +69,8 @@ export interface ApiOptions {
   authenticator: Authenticator
   /** Reads Airtable directly for `consistency=strong`; without it such reads answer 422. */
   strongRead?: (read: StrongRead) => Promise<unknown>
+  /** Base names and the comments API; without it `/v0/meta/bases` names the base by its ID and comments answer 404. */
+  upstream?: UpstreamPort
   /** `GET /v1/status`, provided by the server. */
   status: () => StatusReport | Promise<StatusReport>
   /** Where the API registers its metrics; `GET /metrics` serves the whole registry. */

@@ -13,6 +13,7 @@ import { DEFAULT_MESSAGES, errorBody } from '../protocol/errors.ts'
 import { normalisePath } from './classify.ts'
 import type { EmulatorEnv } from './env.ts'
 import { FaultController } from './fault-controller.ts'
+import { CommentStore } from './comments.ts'
 import { isExpectedError, NOT_FOUND_BODY, replyError } from './http-errors.ts'
 import { IteratorStore } from './iterators.ts'
 import { RateLimiter } from './limits.ts'
@@ -26,6 +27,7 @@ import {
 import { resolveOptions, type EmulatorOptions } from './options.ts'
 import { BaseRegistry } from './registry.ts'
 import type { RouteContext } from './routes/context.ts'
+import { commentRoutes } from './routes/comments.ts'
 import { controlRoutes } from './routes/control.ts'
 import { metaRoutes } from './routes/meta.ts'
 import { recordReadRoutes } from './routes/records.ts'
@@ -50,6 +52,8 @@ export interface Emulator extends AsyncDisposable {
   readonly faults: FaultController
   readonly stats: RequestStats
   readonly iterators: IteratorStore
+  /** Record comments (not persisted). */
+  readonly comments: CommentStore
   /** The webhooks of every base. */
   readonly webhooks: WebhookHub
   /** Writes pending persisted state now (no-op without `dataDir`). */
@@ -68,6 +72,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const tokens = new TokenRegistry(o.tokens, o.apiUser)
   const faults = new FaultController(o.faults, o.random)
   const stats = new RequestStats(clock.now())
+  const comments = new CommentStore(clock)
   const iterators = new IteratorStore({ clock, ttlMs: o.iteratorTtlMs })
   const webhooks = createWebhookHub({ clock, ...o.webhooks })
   for (const base of bases.list()) webhooks.attach(webhookBaseOf(base))
@@ -112,8 +117,10 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const ctx: RouteContext = {
     bases,
     iterators,
+    comments,
     clock,
     list: { requireLocaleForStringFormat: o.requireLocaleForStringFormat },
+    rollupAggregationInSchema: o.rollupAggregationInSchema,
   }
   const limitBody = bodyLimit({
     maxSize: o.maxBodyBytes,
@@ -178,6 +185,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   app.route('/__emulator', createWebhookControlRoutes({ hub: webhooks }))
   app.route('/v0/meta', metaRoutes(ctx))
   app.route('/v0', createWebhookRoutes({ hub: webhooks }))
+  app.route('/v0', commentRoutes(ctx))
   app.route('/v0', recordReadRoutes(ctx))
   app.route('/v0', recordWriteRoutes(ctx))
   app.notFound((c) => c.json(NOT_FOUND_BODY, 404))
@@ -198,6 +206,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     faults,
     stats,
     iterators,
+    comments,
     webhooks,
     flush: async () => persistence?.flush(),
     close,

@@ -19,6 +19,7 @@ export type EndpointKind =
   | 'meta.createField'
   | 'meta.updateField'
   | 'webhooks'
+  | 'comments'
   | 'control'
   | 'unknown'
 
@@ -48,6 +49,9 @@ export function classifyRequest(method: string, path: string): RequestClass {
   if (first === 'meta') return classifyMeta(m, [second, third, fourth, fifth, sixth, parts[7]])
   if (first === 'bases' && second !== undefined && third === 'webhooks') {
     return { endpoint: 'webhooks', baseId: second, isWrite: WRITE_METHODS.has(m) }
+  }
+  if (first !== undefined && fourth === 'comments' && parts.length <= 6) {
+    return { endpoint: 'comments', baseId: first, isWrite: WRITE_METHODS.has(m) }
   }
   if (first === undefined || second === undefined || parts.length > 4) {
     return { endpoint: 'unknown', isWrite: false }

@@ -58,7 +58,7 @@ export function limitUrlLength(options: UrlLengthOptions): Middleware {
   }
 }
 
-/** Bearer auth: missing or unknown token → 401 AUTHENTICATION_REQUIRED ([?] exact messages). */
+/** Bearer auth: missing or unknown token → 401 AUTHENTICATION_REQUIRED `Authentication required`. */
 export function requireToken(tokens: TokenRegistry): Middleware {
   return async (c, next) => {
     const header = c.req.header('authorization') ?? ''
@@ -66,11 +66,11 @@ export function requireToken(tokens: TokenRegistry): Middleware {
     const token = match?.[1]
     const user = token === undefined ? undefined : tokens.userOf(token)
     if (token === undefined || user === undefined) {
-      const message =
-        token === undefined
-          ? DEFAULT_MESSAGES.AUTHENTICATION_REQUIRED
-          : 'Invalid authentication token'
-      return c.json(errorBody('AUTHENTICATION_REQUIRED', message), 401)
+      // Airtable answers a missing and an unknown token alike.
+      return c.json(
+        errorBody('AUTHENTICATION_REQUIRED', DEFAULT_MESSAGES.AUTHENTICATION_REQUIRED),
+        401,
+      )
     }
     c.set('token', token)
     c.set('user', user)

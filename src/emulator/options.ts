@@ -47,6 +47,12 @@ export interface EmulatorOptions {
   iteratorTtlMs?: number
   /** `cellFormat=string` requires timeZone and userLocale ([?] exact error). @default true */
   requireLocaleForStringFormat?: boolean
+  /**
+   * Show a rollup's `options.aggregation` (its formula, an emulator extension) in the metadata
+   * API. Airtable's schema carries no rollup formula [?], so clients that check options strictly
+   * see only documented keys by default. @default false
+   */
+  rollupAggregationInSchema?: boolean
   /** Persist state here, crash-safely, and restore it on start. @default in memory only */
   dataDir?: string
   /** Coalescing window of persistence writes, in ms. @default 50 */
@@ -70,6 +76,7 @@ const optionsSchema = z.object({
   urlTooLongStatus: z.union([z.literal(414), z.literal(422)]).default(414),
   iteratorTtlMs: positiveInt.default(300_000),
   requireLocaleForStringFormat: z.boolean().default(true),
+  rollupAggregationInSchema: z.boolean().default(false),
   persistDelayMs: z.number().int().min(0).default(50),
   persistBeforeAck: z.boolean().default(true),
   rateLimit: z
@@ -113,6 +120,7 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     urlTooLongStatus: options.urlTooLongStatus,
     iteratorTtlMs: options.iteratorTtlMs,
     requireLocaleForStringFormat: options.requireLocaleForStringFormat,
+    rollupAggregationInSchema: options.rollupAggregationInSchema,
     persistDelayMs: options.persistDelayMs,
     persistBeforeAck: options.persistBeforeAck,
     rateLimit: options.rateLimit === undefined ? undefined : options.rateLimit,

@@ -16,3 +16,4 @@ export type {
   HelpDeskPromptsFields,
   LikesFields,
 } from './presence.generated.ts'
+export * from './comments.ts'

@@ -147,7 +147,7 @@ export type HostsRegistryFields = {
   'Time Zone'?: string
   Sessions?: string[]
   Likes?: string[]
-  readonly 'Completed Sessions'?: string | number | boolean | AirtableErrorValue
+  readonly 'Completed Sessions'?: number | AirtableErrorValue
 }
 
 /** The fields of Hosts Registry a create or update may write (computed fields excluded). */

@@ -11,9 +11,16 @@
  * at once and resynced in the background; a fresh one is ready after its first full sync.
  */
 import { Hono } from 'hono'
+import { getPath } from 'hono/utils/url'
 import { pino, type Logger } from 'pino'
 import { createAirtableClient, type AirtableClient, type RateLimiter } from '../airtable/index.ts'
-import { createApi, createEventHub, type EventHub } from '../api/index.ts'
+import {
+  createApi,
+  createEventHub,
+  NOT_FOUND_BODY,
+  normalisePath,
+  type EventHub,
+} from '../api/index.ts'
 import {
   createFullSyncService,
   createIngestService,
@@ -44,6 +51,7 @@ import { listen, type Listener } from './node.ts'
 import { createConfiguredLimiter } from './rate-limiter.ts'
 import { defaultPolicies, PRESENCE_BASE_ID } from './policies.ts'
 import { buildStatus, isBaseSynced, type StatusReport } from './status.ts'
+import { createUpstream } from './upstream.ts'
 import { createStrongRead } from './strong-read.ts'
 import { DEFAULT_WEB_DIR, serveWeb } from './web.ts'
 
@@ -230,7 +238,10 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
     logger,
   })
   // The API serves /v0 from the mirror and /healthz, /v1/status, /metrics from these providers.
-  const app: Hono = new Hono()
+  // The API's routes are copied into this app, so its path rule (trailing `/`, `//`) and its JSON
+  // 404 must hold here too: Hono routes with the root app's `getPath` and `notFound`.
+  const app: Hono = new Hono({ getPath: (request) => normalisePath(getPath(request)) })
+  app.notFound((c) => c.json(NOT_FOUND_BODY, 404))
   app.route(
     '/',
     createApi({
@@ -240,6 +251,7 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
       policies: (next) => (engine !== undefined && engine.schema === next ? engine : rebuild(next)),
       authenticator,
       strongRead: createStrongRead(airtable, baseId),
+      upstream: createUpstream(airtable, baseId),
       status,
       metrics: metrics.registry,
       logger,

@@ -6,12 +6,13 @@
 import { Hono } from 'hono'
 import { airtableRecordSchema, parseRenderQuery } from '../../protocol/index.ts'
 import { getRecord, type MirrorRecord } from '../../store/index.ts'
-import { readTarget, type ApiContext, type ApiEnv } from '../context.ts'
+import { readTarget, type ApiContext, type ApiEnv, type ReadTarget } from '../context.ts'
 import { ApiError, recordNotFound } from '../errors.ts'
 import { renderedFields } from '../render.ts'
 import { admits } from '../select.ts'
+import type { LinkedCells } from '../links.ts'
 import { render, strongLinked } from './list.ts'
-import { consistencyOf } from './read-request.ts'
+import { consistencyOf, type Consistency } from './read-request.ts'
 
 /** The route for one record, mounted under `/v0`. */
 export function getRoutes(ctx: ApiContext): Hono<ApiEnv> {
@@ -28,29 +29,45 @@ export function getRoutes(ctx: ApiContext): Hono<ApiEnv> {
       table: c.req.param('table'),
     })
     const fields = renderedFields(target.visible, params.fields)
-    const recordId = c.req.param('recordId')
-    const record =
-      consistency === 'strong'
-        ? await strongRecord(ctx, target.table.id, recordId)
-        : await getRecord(ctx.options.db, {
-            baseId: ctx.options.baseId,
-            tableId: target.table.id,
-            id: recordId,
-          })
-    if (record === undefined) throw recordNotFound()
-    const linked = await strongLinked(ctx, {
+    const { record, linked } = await admittedRecord(ctx, {
       target,
-      filter: target.access.rowFilter,
-      rows: [record],
+      recordId: c.req.param('recordId'),
+      consistency,
     })
-    const nowMs = ctx.options.clock.now()
-    if (!admits(target.access.rowFilter, { table: target.table, record, linked, nowMs })) {
-      throw recordNotFound()
-    }
     const [rendered] = await render(ctx, { target, params, fields, page: [record], linked })
     return c.json(rendered)
   })
   return app
+}
+
+/**
+ * The record as the caller may read it (with its linked cells for rendering), or 404
+ * MODEL_ID_NOT_FOUND when it does not exist or the caller's row filter does not admit it.
+ */
+export async function admittedRecord(
+  ctx: ApiContext,
+  request: { target: ReadTarget; recordId: string; consistency: Consistency },
+): Promise<{ record: MirrorRecord; linked: LinkedCells }> {
+  const { target, recordId } = request
+  const record =
+    request.consistency === 'strong'
+      ? await strongRecord(ctx, target.table.id, recordId)
+      : await getRecord(ctx.options.db, {
+          baseId: ctx.options.baseId,
+          tableId: target.table.id,
+          id: recordId,
+        })
+  if (record === undefined) throw recordNotFound()
+  const linked = await strongLinked(ctx, {
+    target,
+    filter: target.access.rowFilter,
+    rows: [record],
+  })
+  const nowMs = ctx.options.clock.now()
+  if (!admits(target.access.rowFilter, { table: target.table, record, linked, nowMs })) {
+    throw recordNotFound()
+  }
+  return { record, linked }
 }
 
 async function strongRecord(

@@ -85,7 +85,7 @@ describe('airsync codegen', () => {
       io,
     )
     expect(code).toBe(1)
-    expect(err.join('\n')).toMatch(/Invalid authentication token/)
+    expect(err.join('\n')).toMatch(/AUTHENTICATION_REQUIRED|Authentication required/)
   })
 
   test.each([

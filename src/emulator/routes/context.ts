@@ -4,6 +4,7 @@
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { Clock } from '../../shared/clock.ts'
+import type { CommentStore } from '../comments.ts'
 import type { IteratorStore } from '../iterators.ts'
 import type { ParseListOptions } from '../list-params.ts'
 import type { BaseRegistry } from '../registry.ts'
@@ -11,8 +12,12 @@ import type { BaseRegistry } from '../registry.ts'
 export interface RouteContext {
   bases: BaseRegistry
   iterators: IteratorStore
+  /** Record comments (the comments API and `recordMetadata[]=commentCount`). */
+  comments: CommentStore
   clock: Clock
   list: ParseListOptions
+  /** Show rollup formulas (`options.aggregation`) in the metadata API. */
+  rollupAggregationInSchema: boolean
 }
 
 /** The JSON body; an empty body reads as `{}`; unparseable → 400 (see http-errors.ts). */

@@ -5,6 +5,7 @@
  */
 import { Hono } from 'hono'
 import { z } from 'zod'
+import type { Field, Table } from '../../protocol/schema.ts'
 import type { EmulatorEnv } from '../env.ts'
 import { EmulatorError, type SchemaWriteOptions } from '../state/index.ts'
 import { readJson, type RouteContext } from './context.ts'
@@ -51,9 +52,19 @@ function defined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], un
   }
 }
 
+/** A field as the metadata API shows it: without the rollup formula unless asked. */
+function wireField(field: Field, withAggregation: boolean): Field {
+  if (withAggregation || field.options?.aggregation === undefined) return field
+  const options = { ...field.options }
+  delete options.aggregation
+  return { ...field, options }
+}
+
 /** Routes of the metadata API, mounted under `/v0/meta`. */
 export function metaRoutes(ctx: RouteContext): Hono<EmulatorEnv> {
   const app = new Hono<EmulatorEnv>()
+  const field = (f: Field): Field => wireField(f, ctx.rollupAggregationInSchema)
+  const table = (t: Table): Table => ({ ...t, fields: t.fields.map(field) })
   const by = (c: { get(key: 'user'): SchemaWriteOptions['user'] }): SchemaWriteOptions => {
     const user = c.get('user')
     return user === undefined ? { source: 'publicApi' } : { source: 'publicApi', user }
@@ -77,11 +88,11 @@ export function metaRoutes(ctx: RouteContext): Hono<EmulatorEnv> {
       .getAll('include[]')
       .concat(query.getAll('include'))
       .includes('visibleFieldIds')
-    const tables = base.schema().tables.map((table) => ({
-      ...table,
-      views: table.views.map((view) =>
+    const tables = base.schema().tables.map((t) => ({
+      ...table(t),
+      views: t.views.map((view) =>
         withVisible && view.type === 'grid'
-          ? { ...view, visibleFieldIds: table.fields.map((f) => f.id) }
+          ? { ...view, visibleFieldIds: t.fields.map((f) => f.id) }
           : { id: view.id, name: view.name, type: view.type },
       ),
     }))
@@ -91,33 +102,35 @@ export function metaRoutes(ctx: RouteContext): Hono<EmulatorEnv> {
   app.post('/bases/:baseId/tables', async (c) => {
     const base = ctx.bases.require(c.req.param('baseId'))
     const input = parse(tableInputSchema, await readJson(c))
-    const table = base.createTable(
+    const created = base.createTable(
       {
         ...defined({ name: input.name, description: input.description }),
         fields: input.fields.map(defined),
       },
       by(c),
     )
-    return c.json(table)
+    return c.json(table(created))
   })
 
   app.patch('/bases/:baseId/tables/:table', async (c) => {
     const base = ctx.bases.require(c.req.param('baseId'))
     const update = defined(parse(tableUpdateSchema, await readJson(c)))
-    return c.json(base.updateTable(c.req.param('table'), update, by(c)))
+    return c.json(table(base.updateTable(c.req.param('table'), update, by(c))))
   })
 
   app.post('/bases/:baseId/tables/:table/fields', async (c) => {
     const base = ctx.bases.require(c.req.param('baseId'))
     const input = defined(parse(fieldInputSchema, await readJson(c)))
-    return c.json(base.createField(c.req.param('table'), input, by(c)))
+    return c.json(field(base.createField(c.req.param('table'), input, by(c))))
   })
 
   app.patch('/bases/:baseId/tables/:table/fields/:field', async (c) => {
     const base = ctx.bases.require(c.req.param('baseId'))
     const update = defined(parse(fieldUpdateSchema, await readJson(c)))
     return c.json(
-      base.updateField(c.req.param('table'), { ...update, field: c.req.param('field') }, by(c)),
+      field(
+        base.updateField(c.req.param('table'), { ...update, field: c.req.param('field') }, by(c)),
+      ),
     )
   })
 

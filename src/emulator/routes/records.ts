@@ -61,9 +61,10 @@ export function listPage(
     // Records deleted since the first page are skipped, like a live walk.
     if (stored === undefined) continue
     const record = render(stored)
-    records.push(
-      params.recordMetadata.includes('commentCount') ? { ...record, commentCount: 0 } : record,
-    )
+    const commentCount = params.recordMetadata.includes('commentCount')
+      ? ctx.comments.count({ baseId: base.id, tableId, recordId: stored.id })
+      : undefined
+    records.push(commentCount === undefined ? record : { ...record, commentCount })
   }
   const offset = ctx.iterators.offsetAfter(cursor, end)
   return offset === undefined ? { records } : { records, offset }

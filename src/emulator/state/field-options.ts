@@ -194,9 +194,10 @@ export function resolveFieldOptions(model: Model, table: TableState, field: Fiel
         options.referencedFieldIds = [target.id]
         options.aggregation ??= 'ARRAYJOIN(values)'
         const aggregation = options.aggregation
-        checked(() => rollupFormula(table, field, aggregation))
-        const result = options.result ?? inferRollupResult(aggregation, target)
-        if (result) options.result = result
+        const node = checked(() => rollupFormula(table, field, aggregation))
+        // Airtable always sends a rollup's `result`; text when the formula's type depends on data [?].
+        options.result ??= inferRollupResult(aggregation, target) ??
+          inferFormulaResult(table, node) ?? { type: 'singleLineText' }
       } else {
         options.result = target.options
           ? { type: target.type, options: target.options }
