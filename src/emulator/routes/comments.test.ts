@@ -110,14 +110,19 @@ describe('comments', () => {
   })
 
   test.each([
-    ['an unknown record', '/Tasks/recXXXXXXXXXXXXXX/comments', 404, 'MODEL_ID_NOT_FOUND'],
-    [
-      'an unknown table',
-      '/Nope/recXXXXXXXXXXXXXX/comments',
-      403,
-      'INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND',
-    ],
-  ])('%s: %i %s', async (_name, path, status, type) => {
+    {
+      name: 'an unknown record',
+      path: '/Tasks/recXXXXXXXXXXXXXX/comments',
+      status: 404,
+      type: 'MODEL_ID_NOT_FOUND',
+    },
+    {
+      name: 'an unknown table',
+      path: '/Nope/recXXXXXXXXXXXXXX/comments',
+      status: 403,
+      type: 'INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND',
+    },
+  ])('$name: $status $type', async ({ path, status, type }) => {
     await using emu = await setup()
     const res = await call(emu, path)
     expect(res.status).toBe(status)
