@@ -42,21 +42,8 @@ export function retryDelayMs(
   return Math.floor(input.random() * ceiling)
 }
 
-/**
- * Parses a `Retry-After` header: delta-seconds or an HTTP date. Returns ms from `nowMs`, or
- * undefined when absent or unparseable.
- */
-export function parseRetryAfter(
-  header: string | null | undefined,
-  nowMs: number,
-): number | undefined {
-  if (header === null || header === undefined) return undefined
-  const trimmed = header.trim()
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000)
-  const dateMs = Date.parse(trimmed)
-  if (Number.isNaN(dateMs)) return undefined
-  return Math.max(0, dateMs - nowMs)
-}
+/** Re-exported for the transport and its tests. */
+export { parseRetryAfter } from '../shared/index.ts'
 
 /** What the shell should do after a failed attempt. */
 export type RetryDecision =

@@ -4,7 +4,13 @@
  * - fresh (younger than the table's `ttlMs`): served without a request;
  * - stale: served at once while one background request revalidates (stale-while-revalidate);
  * - absent: fetched; identical requests in flight share one promise;
- * - `ttlMs: 0` tables are never served from the cache (an entry still feeds snapshots).
+ * - `ttlMs: 0` tables are never served from the cache to `read` (an entry still feeds snapshots).
+ * Watching (`watch`) reads once per mount: the first listener mounts an entry and reads it by the
+ * rules above (an uncached table is fetched); later listeners share it, and change events keep
+ * it current. A listener dropped and another added in the same tick (React re-subscribing) is
+ * not a new mount. A watched read that fails retryably (no answer, 429, 5xx) is tried again
+ * after its `Retry-After`, with backoff, never at once; while that retry waits, nothing else
+ * fetches the entry.
  * Change events patch entries (list-patch.ts); what cannot be decided locally revalidates. An
  * event arriving while an entry loads is re-applied to the loaded result, so a load that started
  * before a change never hides it. Entries hold server truth only: this device's pending writes
@@ -14,6 +20,7 @@ import type { AirtableRecord, Fields, RecordEvent } from '../protocol/index.ts'
 import { toAirsyncError, type AirsyncError } from './errors.ts'
 import { mergeFields, removeFromList, upsertIntoList, type ListShape } from './list-patch.ts'
 import type { LocalQuery } from './local-query.ts'
+import { retryDelayMs } from './retry-delay.ts'
 import type { ListOptions, TableConfig } from './types.ts'
 
 /** One cached query. */
@@ -36,6 +43,12 @@ export interface CacheEntry {
   query: LocalQuery | null | undefined
   /** Bumped on each change; snapshots are memoized per version. */
   version: number
+  /** Has listeners (since its mount read). */
+  mounted: boolean
+  /** Consecutive failed reads. */
+  failures: number
+  /** The retry of a failed watched read, waiting. */
+  retryTimer: ReturnType<typeof setTimeout> | undefined
 }
 
 /** What the cache needs. */
@@ -48,6 +61,10 @@ export interface QueryCacheOptions {
   buildQuery: (entry: CacheEntry) => LocalQuery | null | undefined
   /** Called after any entry of `table` changed. */
   onChange: (change: { table: string; recordId?: string; source: 'server' | 'revalidate' }) => void
+  /** The wait before retrying a failed watched read, doubled per failure, in ms. */
+  retryBaseMs: number
+  /** Jitter of retry waits. @default Math.random */
+  random?: () => number
 }
 
 /** The stable key of a query. */
@@ -85,6 +102,9 @@ export class QueryCache {
         listeners: new Set(),
         query: undefined,
         version: 0,
+        mounted: false,
+        failures: 0,
+        retryTimer: undefined,
       }
       this.#entries.set(key, entry)
     }
@@ -121,14 +141,33 @@ export class QueryCache {
     return this.revalidate(entry)
   }
 
-  /** Fetches `entry` (sharing a request in flight). */
+  /**
+   * Adds a listener; the first one mounts the entry and reads it (module header). Returns the
+   * unsubscribe.
+   */
+  watch(entry: CacheEntry, listener: () => void): () => void {
+    entry.listeners.add(listener)
+    if (!entry.mounted) {
+      entry.mounted = true
+      if (entry.retryTimer === undefined) void this.read(entry).catch(() => undefined)
+    }
+    return () => {
+      entry.listeners.delete(listener)
+      if (entry.listeners.size === 0) queueMicrotask(() => this.#release(entry))
+    }
+  }
+
+  /** Fetches `entry` (sharing a request in flight; refused while a retry waits). */
   revalidate(entry: CacheEntry): Promise<AirtableRecord[]> {
     if (entry.inFlight !== undefined) return entry.inFlight
+    if (entry.retryTimer !== undefined && entry.error !== undefined)
+      return Promise.reject(entry.error)
     const started = this.#options
       .load(entry)
       .then((records) => {
         entry.records = records
         entry.error = undefined
+        entry.failures = 0
         entry.fetchedAtMs = this.#options.now()
         entry.stale = false
         const replay = entry.replay
@@ -139,6 +178,8 @@ export class QueryCache {
       .catch((error: unknown) => {
         entry.error = toAirsyncError(error)
         entry.replay = []
+        entry.failures++
+        if (entry.mounted && entry.error.retryable) this.#scheduleRetry(entry, entry.error)
         throw entry.error
       })
       .finally(() => {
@@ -197,6 +238,7 @@ export class QueryCache {
     for (const entry of this.#entries.values()) {
       if (!filter(entry)) continue
       entry.stale = true
+      if (entry.retryTimer !== undefined) continue
       if (entry.records !== undefined || entry.listeners.size > 0) {
         void this.revalidate(entry).catch(() => undefined)
       }
@@ -266,6 +308,36 @@ export class QueryCache {
     if (known === undefined && !next.some((r) => r.id === event.recordId)) return false
     entry.records = next
     return true
+  }
+
+  /** Cancels every waiting retry (the client closes). */
+  stop(): void {
+    for (const entry of this.#entries.values()) this.#cancelRetry(entry)
+  }
+
+  #scheduleRetry(entry: CacheEntry, error: AirsyncError): void {
+    const delayMs = retryDelayMs({
+      failures: entry.failures,
+      baseMs: this.#options.retryBaseMs,
+      retryAfterMs: error.retryAfterMs,
+      random: this.#options.random ?? Math.random,
+    })
+    entry.retryTimer = setTimeout(() => {
+      entry.retryTimer = undefined
+      if (entry.mounted) void this.revalidate(entry).catch(() => undefined)
+    }, delayMs)
+  }
+
+  #cancelRetry(entry: CacheEntry): void {
+    if (entry.retryTimer !== undefined) clearTimeout(entry.retryTimer)
+    entry.retryTimer = undefined
+  }
+
+  /** The last listener left (and none came back in the same tick): unmounted. */
+  #release(entry: CacheEntry): void {
+    if (entry.listeners.size > 0) return
+    entry.mounted = false
+    this.#cancelRetry(entry)
   }
 
   #changed(entry: CacheEntry, source: 'server' | 'revalidate', recordId?: string): void {

@@ -176,11 +176,9 @@ export function buildClient<TTables extends AnyTables>(parts: ClientParts): Airs
       let memo: { version: number; queue: number; snapshot: ListSnapshot<never> } | undefined
       const watch: ListWatch<never> = {
         subscribe(listener) {
-          entry.listeners.add(listener)
           void parts.start()
           void parts.loadLocal()
-          void cache.read(entry).catch(() => undefined)
-          return () => entry.listeners.delete(listener)
+          return cache.watch(entry, listener)
         },
         getSnapshot() {
           const queueVersion = parts.getQueueVersion()
@@ -227,6 +225,7 @@ export function buildClient<TTables extends AnyTables>(parts: ClientParts): Airs
       })
     },
     close() {
+      cache.stop()
       parts.stream?.stop()
       queue.stop()
       parts.unsubscribeOnline()

@@ -64,7 +64,10 @@ export interface AirsyncClientOptions {
   streamTables?: readonly string[]
   /** Poll a sent write's outcome this often without a stream, in ms. @default 2000 */
   pollIntervalMs?: number
-  /** First retry delay of a failed send, doubled up to 30 s, in ms. @default 1000 */
+  /**
+   * First retry delay of a failed send or watched read, doubled up to 30 s and never shorter
+   * than the server's `Retry-After`, in ms. @default 1000
+   */
   retryBaseMs?: number
   /** Which tab sends a shared queue. @default Web Locks / BroadcastChannel lease for IndexedDB */
   lock?: TabLock
@@ -195,6 +198,7 @@ export function createAirsyncClient<TTables extends AnyTables = AnyTables>(
       return [readRecord(await http.json({ method: 'GET', path }))]
     },
     onChange: (change) => emit({ type: 'change', ...change }),
+    retryBaseMs: options.retryBaseMs ?? 1000,
   })
   /** A write settled by the tab holding the queue: its promise and the same event here. */
   const settledElsewhere = (message: Extract<QueueMessage, { kind: 'settled' }>): void => {

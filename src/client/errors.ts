@@ -8,6 +8,7 @@
  * `type` only.
  */
 import type { AirtableErrorType } from '../protocol/index.ts'
+import { parseRetryAfter } from '../shared/index.ts'
 
 /** Airtable's error types, plus the SDK's own for failures with no Airtable answer. */
 export type AirsyncErrorType =
@@ -28,6 +29,8 @@ export interface AirsyncErrorInit {
   status: number
   method?: string
   url?: string
+  /** How long the server asked callers to wait (its `Retry-After`), in ms. */
+  retryAfterMs?: number | undefined
   cause?: unknown
 }
 
@@ -75,6 +78,8 @@ export class AirsyncError extends Error {
   readonly status: number
   readonly method: string | undefined
   readonly url: string | undefined
+  /** The server's `Retry-After` in ms (429, 503), when it sent one. */
+  readonly retryAfterMs: number | undefined
   /** A human sentence suitable for a toast. */
   readonly userMessage: string
 
@@ -84,6 +89,7 @@ export class AirsyncError extends Error {
     this.status = init.status
     this.method = init.method
     this.url = init.url
+    this.retryAfterMs = init.retryAfterMs
     this.userMessage = userMessageFor(init.type, init.status)
   }
 
@@ -130,5 +136,6 @@ export async function errorFromResponse(
   } catch {
     // Not JSON (a proxy's page): keep the status-derived type.
   }
-  return new AirsyncError({ type, message, status: response.status, ...request })
+  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), Date.now())
+  return new AirsyncError({ type, message, status: response.status, retryAfterMs, ...request })
 }

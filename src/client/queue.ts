@@ -21,6 +21,7 @@ import { isTempRecordId } from './ids.ts'
 import { outcomeOf, rewriteIds, sendWrite, type Accepted } from './queue-send.ts'
 import type { QueueStorage, QueuedWrite } from './storage.ts'
 import type { AirtableRecord } from '../protocol/index.ts'
+import { retryDelayMs } from './retry-delay.ts'
 import { readMutationStatus } from './wire.ts'
 
 /** How a write naming a record whose create failed ends. */
@@ -241,7 +242,7 @@ export class OfflineQueue {
       write.attempts++
       await this.#options.storage.put([write])
       if (error.status === 0) this.#options.onReachable(false)
-      this.#scheduleRetry()
+      this.#scheduleRetry(error.retryAfterMs)
       return false
     }
   }
@@ -330,9 +331,10 @@ export class OfflineQueue {
     this.#options.notifyTabs()
   }
 
-  #scheduleRetry(): void {
+  #scheduleRetry(retryAfterMs?: number): void {
     if (this.#retryTimer !== undefined || this.#stopped) return
-    const delayMs = Math.min(30_000, this.#options.retryBaseMs * 2 ** Math.min(this.#failures++, 5))
+    const failures = ++this.#failures
+    const delayMs = retryDelayMs({ failures, baseMs: this.#options.retryBaseMs, retryAfterMs })
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = undefined
       void this.flush()

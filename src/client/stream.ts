@@ -2,10 +2,11 @@
  * The change stream client: `GET /v1/events` read with `fetch` (so the bearer token travels in a
  * header, never in a URL) and parsed as Server-Sent Events (WHATWG HTML §9.2.6). It reconnects
  * after a drop with `Last-Event-ID` (the server resumes exactly after it: nothing missed or
- * repeated), waiting the server's `retry:` (else 3 s) doubled per failure up to 30 s, and at
- * once when the device comes back online.
+ * repeated), waiting the server's `retry:` (else 3 s) doubled per failure up to 30 s (never less than a
+ * refusal's `Retry-After`), and at once when the device comes back online.
  */
 import type { StreamEvent } from '../protocol/index.ts'
+import { AirsyncError } from './errors.ts'
 import type { Http } from './http.ts'
 import { readStreamEvent } from './wire.ts'
 
@@ -38,6 +39,8 @@ export function createEventStream(options: EventStreamOptions): EventStream {
   let lastEventId: string | undefined
   let retryMs = 3000
   let failures = 0
+  /** The server's `Retry-After` of the last refusal (e.g. too many streams), in ms. */
+  let retryAfterMs = 0
   let controller: AbortController | undefined
   let timer: ReturnType<typeof setTimeout> | undefined
 
@@ -48,7 +51,11 @@ export function createEventStream(options: EventStreamOptions): EventStream {
   }
   const schedule = (): void => {
     if (stopped || timer !== undefined) return
-    const delayMs = Math.min(MAX_DELAY_MS, retryMs * 2 ** Math.min(failures, 4))
+    const delayMs = Math.max(
+      retryAfterMs,
+      Math.min(MAX_DELAY_MS, retryMs * 2 ** Math.min(failures, 4)),
+    )
+    retryAfterMs = 0
     timer = setTimeout(() => {
       timer = undefined
       void connect()
@@ -75,8 +82,9 @@ export function createEventStream(options: EventStreamOptions): EventStream {
       setConnected(true)
       failures = 0
       await read(response.body)
-    } catch {
+    } catch (error) {
       failures++
+      if (error instanceof AirsyncError) retryAfterMs = error.retryAfterMs ?? 0
     } finally {
       controller = undefined
       setConnected(false)

@@ -54,8 +54,14 @@ async function ok(response: Response): Promise<Response> {
   return response
 }
 
+/** Options of {@link startAppStack}. */
+export interface AppStackOptions {
+  /** Extra environment of `airsync start` (e.g. `AIRSYNC_EVENTS_MAX_STREAMS_PER_USER`). */
+  env?: Record<string, string>
+}
+
 /** Builds the PWA, spawns `airsync start` and waits for its ready line. */
-export async function startAppStack(): Promise<StartedStack> {
+export async function startAppStack(options: AppStackOptions = {}): Promise<StartedStack> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'airsync-web-'))
   const webDir = path.join(dataDir, 'web')
   await buildWeb({ outDir: webDir, logLevel: 'silent' })
@@ -67,7 +73,7 @@ export async function startAppStack(): Promise<StartedStack> {
     [path.join(PACKAGE_ROOT, 'bin/airsync'), 'start', '--port', '0', '--emulator-port', '0'],
     {
       cwd: PACKAGE_ROOT,
-      env: { ...env, AIRSYNC_DATA_DIR: dataDir, AIRSYNC_WEB_DIR: webDir },
+      env: { ...env, ...options.env, AIRSYNC_DATA_DIR: dataDir, AIRSYNC_WEB_DIR: webDir },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   )

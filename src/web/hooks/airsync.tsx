@@ -2,13 +2,15 @@
  * The React adapter over the SDK (STYLE.md habit 14): the one place that creates the client and
  * the only React code that touches it. Pages use `useList`, `useSyncState`, `useSdkEvents` and
  * `useClient`; each reads a snapshot with `useSyncExternalStore`, so a render never sees a torn
- * state.
+ * state. A list is fetched once per mount (or when its table or options change), never per
+ * render: the SDK reads a query when its first subscriber comes and shares it after that.
  *
  * The client keeps its offline queue in IndexedDB (one queue per user, so a shared device never
  * sends one user's writes with another's token) and lets one tab send it (Web Locks).
  */
 import {
   createContext,
+  useCallback,
   useContext,
   useEffect,
   useMemo,
@@ -89,19 +91,18 @@ export function useList<K extends keyof PresenceTables>(
   const key = JSON.stringify(options)
   // `key` stands for `options`: callers pass a fresh object literal each render.
   const watch = useMemo(() => client.watchList(table, options), [client, table, key])
-  return useSyncExternalStore(
-    (listener) => watch.subscribe(listener),
-    () => watch.getSnapshot(),
-  )
+  // Stable functions: a new `subscribe` per render would make React re-subscribe each render.
+  const subscribe = useCallback((listener: () => void) => watch.subscribe(listener), [watch])
+  const getSnapshot = useCallback(() => watch.getSnapshot(), [watch])
+  return useSyncExternalStore(subscribe, getSnapshot)
 }
 
 /** Online state, stream state and the count of changes waiting to sync. */
 export function useSyncState(): ClientSnapshot {
   const client = useClient()
-  return useSyncExternalStore(
-    (listener) => client.subscribe(listener),
-    () => client.getSnapshot(),
-  )
+  const subscribe = useCallback((listener: () => void) => client.subscribe(listener), [client])
+  const getSnapshot = useCallback(() => client.getSnapshot(), [client])
+  return useSyncExternalStore(subscribe, getSnapshot)
 }
 
 /** Calls `listener` for each SDK event while mounted. */
