@@ -91,6 +91,8 @@ export function parseWithFormat(text: string, format: string, locale?: string): 
 
 const ISO =
   /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i
+const YEAR_FIRST =
+  /^(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap]m)?)?$/i
 const US =
   /^(\d{1,2})[/-](\d{1,2})[/-](\d{4}|\d{2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap]m)?)?$/i
 const MONTH_FIRST =
@@ -115,7 +117,8 @@ const CACHE_LIMIT = 2000
 
 /**
  * Parses the text forms Airtable's doc examples use, in UTC: ISO (`2024-03-15`,
- * `2024-03-15T18:30:00.000Z`, with an offset), US month-first (`02/17/2013 7:31`, `7/10/19`) and
+ * `2024-03-15T18:30:00.000Z`, with an offset), year-first with slashes or dots (`2022/10/14`,
+ * `2022/10/14 2:00 pm`), US month-first (`02/17/2013 7:31`, `7/10/19`; never day-first) and
  * month names (`4 Mar 2017 7:00`, `March 4, 2017`). Two-digit years follow moment (≤ 68 → 20xx).
  * Returns epoch ms, or undefined when the text is not a date. Memoised: filters compare the same
  * literal against every record.
@@ -130,7 +133,7 @@ export function parseDateText(text: string): number | undefined {
 }
 
 function parseUncached(text: string): number | undefined {
-  const parts = isoParts(text) ?? usParts(text) ?? namedParts(text)
+  const parts = isoParts(text) ?? yearFirstParts(text) ?? usParts(text) ?? namedParts(text)
   if (parts === undefined) return undefined
   const { year, month, day } = parts
   const hour = parts.hour ?? 0
@@ -162,6 +165,17 @@ function offsetMinutes(text: string | undefined): number {
   const sign = text.startsWith('-') ? -1 : 1
   const digits = text.slice(1).replace(':', '')
   return sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0'))
+}
+
+function yearFirstParts(text: string): Parts | undefined {
+  const m = YEAR_FIRST.exec(text)
+  if (m === null) return undefined
+  return {
+    year: Number(m[1]),
+    month: Number(m[2]),
+    day: Number(m[3]),
+    ...timeParts(m[4], m[5], m[6], m[7]),
+  }
 }
 
 function usParts(text: string): Parts | undefined {
