@@ -49,7 +49,7 @@ export function requireService(): MiddlewareHandler<ApiEnv> {
     if (c.get('principal').kind !== 'service') {
       throw new ApiError({
         type: 'INVALID_PERMISSIONS',
-        message: 'You are not permitted to perform this operation',
+        message: DEFAULT_MESSAGES.INVALID_PERMISSIONS,
       })
     }
     await next()
@@ -63,7 +63,7 @@ export function requireAdmin(): MiddlewareHandler<ApiEnv> {
     if (principal.kind !== 'service' && principal.role !== 'admin') {
       throw new ApiError({
         type: 'INVALID_PERMISSIONS',
-        message: 'You are not permitted to perform this operation',
+        message: DEFAULT_MESSAGES.INVALID_PERMISSIONS,
       })
     }
     await next()
@@ -87,7 +87,7 @@ export function limitRequests(
       if (!result.ok) {
         throw new ApiError({
           type: 'RATE_LIMIT_REACHED',
-          message: DEFAULT_MESSAGES.RATE_LIMIT_REACHED ?? 'Rate limit exceeded',
+          message: DEFAULT_MESSAGES.RATE_LIMIT_REACHED,
           headers: { 'Retry-After': String(Math.max(1, Math.ceil(result.retryAfterMs / 1000))) },
         })
       }

@@ -14,6 +14,7 @@ import {
   STATUS_BY_TYPE,
   WriteBodyError,
   errorBody,
+  invalidFormulaMessage,
   type AirtableErrorBody,
   type AirtableErrorType,
 } from '../protocol/index.ts'
@@ -107,27 +108,22 @@ export function toErrorReply(error: unknown): ErrorReply {
   return reply(500, errorBody('SERVER_ERROR', DEFAULT_MESSAGES.SERVER_ERROR), { unexpected: true })
 }
 
-/** Airtable's message for a rejected filter formula. */
-export function invalidFormulaMessage(detail: string): string {
-  return `The formula for filtering records is invalid: ${detail}`
-}
-
 /** [?] Airtable's 400 body for unparseable JSON is undocumented; same choice as the emulator. */
 export function invalidJsonBody(): AirtableErrorBody {
-  return errorBody('INVALID_REQUEST_BODY', 'Could not parse request body as JSON')
+  return errorBody('INVALID_REQUEST_BODY', DEFAULT_MESSAGES.INVALID_REQUEST_BODY)
 }
 
 /** 403 for an unknown base or table, or one the caller may not read (the same answer). */
 export function modelNotFound(): ApiError {
   return new ApiError({
     type: 'INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND',
-    message: DEFAULT_MESSAGES.INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND ?? 'Model not found',
+    message: DEFAULT_MESSAGES.INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND,
   })
 }
 
 /** 404 for a record that does not exist or that the caller's row filter does not admit. */
 export function recordNotFound(): ApiError {
-  return new ApiError({ type: 'MODEL_ID_NOT_FOUND', message: 'Record not found' })
+  return new ApiError({ type: 'MODEL_ID_NOT_FOUND', message: DEFAULT_MESSAGES.MODEL_ID_NOT_FOUND })
 }
 
 /** 422 for `fields[]` or `sort` naming a field the caller cannot see. */
@@ -146,7 +142,7 @@ export function invalidRequest(detail?: string): ApiError {
     type: 'INVALID_REQUEST_UNKNOWN',
     message:
       detail === undefined
-        ? (DEFAULT_MESSAGES.INVALID_REQUEST_UNKNOWN ?? 'Invalid request')
+        ? DEFAULT_MESSAGES.INVALID_REQUEST_UNKNOWN
         : `Invalid request: parameter validation failed. ${detail}`,
   })
 }

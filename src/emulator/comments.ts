@@ -8,6 +8,7 @@
  * `parentCommentId` names a comment of the same record.
  */
 import type { Comment, CommentAuthor, ListCommentsResponse } from '../protocol/comments.ts'
+import { DEFAULT_MESSAGES } from '../protocol/errors.ts'
 import { newId } from '../protocol/ids.ts'
 import type { Clock } from '../shared/clock.ts'
 import { EmulatorError } from './state/index.ts'
@@ -27,7 +28,7 @@ const notFound = (): EmulatorError =>
 const notAuthor = (): EmulatorError =>
   new EmulatorError({
     type: 'INVALID_PERMISSIONS',
-    message: 'You are not permitted to perform this operation',
+    message: DEFAULT_MESSAGES.INVALID_PERMISSIONS,
   })
 
 /** Every comment of every record, in memory. */

@@ -7,7 +7,12 @@
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { DEFAULT_MESSAGES, errorBody, type AirtableErrorBody } from '../protocol/errors.ts'
+import {
+  DEFAULT_MESSAGES,
+  errorBody,
+  invalidFormulaMessage,
+  type AirtableErrorBody,
+} from '../protocol/errors.ts'
 import { WriteBodyError } from '../protocol/write-body.ts'
 import { FormulaError } from '../formula/index.ts'
 import { EmulatorError } from './state/types.ts'
@@ -38,10 +43,7 @@ export function toErrorReply(error: unknown): ErrorReply {
   if (error instanceof FormulaError) {
     return {
       status: 422,
-      body: errorBody(
-        'INVALID_FILTER_BY_FORMULA',
-        `The formula for filtering records is invalid: ${error.message}`,
-      ),
+      body: errorBody('INVALID_FILTER_BY_FORMULA', invalidFormulaMessage(error.message)),
     }
   }
   if (error instanceof HTTPException) {
@@ -59,7 +61,7 @@ export function toErrorReply(error: unknown): ErrorReply {
 
 /** [?] Airtable's 400 body for unparseable JSON is undocumented; the type is our best guess. */
 export function invalidJsonBody(): AirtableErrorBody {
-  return errorBody('INVALID_REQUEST_BODY', 'Could not parse request body as JSON')
+  return errorBody('INVALID_REQUEST_BODY', DEFAULT_MESSAGES.INVALID_REQUEST_BODY)
 }
 
 /** Sends an EmulatorError-shaped reply. */

@@ -58,7 +58,7 @@ export class PolicyConfigError extends Error {
 }
 
 /** Airtable's message for an operation the caller may not perform. */
-export const NOT_PERMITTED_MESSAGE = 'You are not permitted to perform this operation'
+export const NOT_PERMITTED_MESSAGE = DEFAULT_MESSAGES.INVALID_PERMISSIONS
 
 /** Airtable's message for a cell the caller may not write. */
 export function notPermittedFieldMessage(fieldName: string, fieldId: string): string {

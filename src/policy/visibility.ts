@@ -9,6 +9,7 @@
  * {@link visibleTable}; {@link checkReadRequest} does the same checks directly.
  */
 import type { Node } from '../formula/ast.ts'
+import { invalidFormulaMessage } from '../protocol/errors.ts'
 import type { AirtableRecord, Fields, SortSpec } from '../protocol/records.ts'
 import { findField } from '../protocol/schema.ts'
 import type { Table } from '../protocol/schema.ts'
@@ -110,9 +111,9 @@ export function checkReadRequest(
       throw new PolicyError({
         type: 'INVALID_FILTER_BY_FORMULA',
         // Lower-cased, as Airtable (and formula/check.ts) write unknown names.
-        message: `The formula for filtering records is invalid: Unknown field names: ${hidden
-          .map((name) => name.toLowerCase())
-          .join(', ')}`,
+        message: invalidFormulaMessage(
+          `Unknown field names: ${hidden.map((name) => name.toLowerCase()).join(', ')}`,
+        ),
       })
     }
   }

@@ -68,9 +68,17 @@ export function errorMessageOf(body: unknown): string | undefined {
   return parsed.data.error.message
 }
 
-/** The canonical message Airtable sends for common types (airtable-api.md §3, §4). */
-export const DEFAULT_MESSAGES: Partial<Record<AirtableErrorType, string>> = {
+/**
+ * The message Airtable sends for common types (airtable-api.md §3, §4): the one table the
+ * emulator and the server both answer from, so the same case reads the same on both.
+ */
+export const DEFAULT_MESSAGES = {
+  /** For a missing and for an unknown token alike. */
   AUTHENTICATION_REQUIRED: 'Authentication required',
+  INVALID_PERMISSIONS: 'You are not permitted to perform this operation',
+  MODEL_ID_NOT_FOUND: 'Record not found',
+  /** [?] Airtable's 400 body for unparseable JSON is undocumented. */
+  INVALID_REQUEST_BODY: 'Could not parse request body as JSON',
   INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND:
     'Invalid permissions, or the requested model was not found. Check that both your user and your token have the required permissions, and that the model names and/or ids are correct.',
   RATE_LIMIT_REACHED: 'Rate limit exceeded. Please try again later',
@@ -79,4 +87,9 @@ export const DEFAULT_MESSAGES: Partial<Record<AirtableErrorType, string>> = {
   REQUEST_TOO_LARGE: 'Request body is too large',
   INVALID_REQUEST_UNKNOWN: 'Invalid request: parameter validation failed. Check your request data.',
   SERVER_ERROR: 'Internal server error',
+} as const satisfies Partial<Record<AirtableErrorType, string>>
+
+/** Airtable's message for a rejected filter formula; `detail` as formula/check.ts words it. */
+export function invalidFormulaMessage(detail: string): string {
+  return `The formula for filtering records is invalid: ${detail}`
 }

@@ -41,7 +41,7 @@ export class ListParamsError extends Error {
 const invalid = (detail?: string): ListParamsError =>
   new ListParamsError(
     detail === undefined
-      ? (DEFAULT_MESSAGES.INVALID_REQUEST_UNKNOWN ?? 'Invalid request')
+      ? DEFAULT_MESSAGES.INVALID_REQUEST_UNKNOWN
       : `Invalid request: parameter validation failed. ${detail}`,
   )
 

@@ -11,7 +11,11 @@
  */
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
-import { commentInputSchema, MAX_COMMENT_PAGE_SIZE } from '../../protocol/index.ts'
+import {
+  commentInputSchema,
+  DEFAULT_MESSAGES,
+  MAX_COMMENT_PAGE_SIZE,
+} from '../../protocol/index.ts'
 import { readTarget, type ApiContext, type ApiEnv } from '../context.ts'
 import { ApiError, invalidRequest } from '../errors.ts'
 import type { UpstreamPort } from '../options.ts'
@@ -51,7 +55,7 @@ function requireModerator(c: Context<ApiEnv>): void {
   if (principal.kind === 'service' || principal.role === 'admin') return
   throw new ApiError({
     type: 'INVALID_PERMISSIONS',
-    message: 'You are not permitted to perform this operation',
+    message: DEFAULT_MESSAGES.INVALID_PERMISSIONS,
   })
 }
 

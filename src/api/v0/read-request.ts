@@ -6,9 +6,15 @@
  */
 import { checkFormula, FormulaError, type Node } from '../../formula/index.ts'
 import { andFilters } from '../../policy/index.ts'
-import { findField, type ListParams, type Table, type View } from '../../protocol/index.ts'
+import {
+  findField,
+  invalidFormulaMessage,
+  type ListParams,
+  type Table,
+  type View,
+} from '../../protocol/index.ts'
 import type { ReadTarget } from '../context.ts'
-import { ApiError, invalidFormulaMessage, unknownField, viewNotFound } from '../errors.ts'
+import { ApiError, unknownField, viewNotFound } from '../errors.ts'
 import type { ResolvedSort } from '../sort.ts'
 
 /** `consistency`: where a read is served from. */

@@ -9,20 +9,23 @@ import {
   unknownFieldName,
   type CellWriteError,
 } from '../../formula/index.ts'
-import { DEFAULT_MESSAGES } from '../../protocol/errors.ts'
+import { DEFAULT_MESSAGES, invalidFormulaMessage } from '../../protocol/errors.ts'
 import { EmulatorError } from './types.ts'
 
 /** 403 for an unknown table (PAT-era behaviour, airtable-api.md §4.3 policy). */
 export function modelNotFound(): EmulatorError {
   return new EmulatorError({
     type: 'INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND',
-    message: DEFAULT_MESSAGES.INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND ?? 'Model not found',
+    message: DEFAULT_MESSAGES.INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND,
   })
 }
 
 /** 404 for `GET …/{recordId}` of an unknown record. */
 export function recordNotFound(): EmulatorError {
-  return new EmulatorError({ type: 'MODEL_ID_NOT_FOUND', message: 'Record not found' })
+  return new EmulatorError({
+    type: 'MODEL_ID_NOT_FOUND',
+    message: DEFAULT_MESSAGES.MODEL_ID_NOT_FOUND,
+  })
 }
 
 /** The emulator's error for a refused cell write (the shared rules' CellWriteError). */
@@ -54,7 +57,7 @@ export function viewNotFound(view: string): EmulatorError {
 export function invalidFilter(detail: string): EmulatorError {
   return new EmulatorError({
     type: 'INVALID_FILTER_BY_FORMULA',
-    message: `The formula for filtering records is invalid: ${detail}`,
+    message: invalidFormulaMessage(detail),
   })
 }
 
@@ -67,6 +70,6 @@ export function invalidUpsert(message: string): EmulatorError {
 export function invalidRequest(message?: string): EmulatorError {
   return new EmulatorError({
     type: 'INVALID_REQUEST_UNKNOWN',
-    message: message ?? DEFAULT_MESSAGES.INVALID_REQUEST_UNKNOWN ?? 'Invalid request',
+    message: message ?? DEFAULT_MESSAGES.INVALID_REQUEST_UNKNOWN,
   })
 }
