@@ -36,6 +36,14 @@ const ROUTES = {
 
 type Role = keyof typeof ROUTES
 
+/** Routes photographed after idling, to check they still show data. */
+const SCREENSHOT_ROUTES = new Set([
+  '/member-dashboard',
+  '/host-selection',
+  '/host-dashboard',
+  '/admin',
+])
+
 /** One open route and what it sent since it loaded. */
 interface IdlePage {
   name: string
@@ -139,7 +147,7 @@ describeBrowser('idle pages in Chromium (airsync start stack)', () => {
       expect(await p.page.getByText(/Could not load/).count(), p.name).toBe(0)
       expect(p.watch.errors, p.name).toEqual([])
     }
-    for (const p of pages.filter((p) => p.role === 'member' || p.route === '/admin')) {
+    for (const p of pages.filter((p) => SCREENSHOT_ROUTES.has(p.route))) {
       await screenshotBoth(p.page, p.name)
     }
   }, 120_000)
