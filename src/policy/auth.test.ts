@@ -184,11 +184,53 @@ describe('HS256 user tokens', () => {
     expect(await failure(auth.authenticate(`Bearer ${token}`))).toBe('claims')
   })
 
-  test('a token without exp is accepted only if it verifies; exp is not required', async () => {
+  test('a token without exp is refused, however well signed', async () => {
     const token = await new SignJWT(MEMBER)
       .setProtectedHeader({ alg: 'HS256' })
       .sign(new TextEncoder().encode(SECRET))
-    await expect(auth.authenticate(`Bearer ${token}`)).resolves.toMatchObject({ kind: 'user' })
+    expect(await failure(auth.authenticate(`Bearer ${token}`))).toBe('claims')
+  })
+
+  test.each([
+    ['exp 25 h after iat', { iatIn: 0, expIn: 25 * 3600 }, 'lifetime'],
+    ['exp 25 h from now, no iat', { expIn: 25 * 3600 }, 'lifetime'],
+    ['issued an hour ago for 24 h 30 min', { iatIn: -3600, expIn: 23.5 * 3600 }, 'lifetime'],
+    ['exp 24 h after iat', { iatIn: 0, expIn: 24 * 3600 }, undefined],
+  ] as const)('a token whose %s: %s', async (_name, times, reason) => {
+    const jwt = new SignJWT(MEMBER).setProtectedHeader({ alg: 'HS256' })
+    if ('iatIn' in times) jwt.setIssuedAt(nowSeconds() + times.iatIn)
+    jwt.setExpirationTime(nowSeconds() + times.expIn)
+    const token = await jwt.sign(new TextEncoder().encode(SECRET))
+    if (reason === undefined) {
+      await expect(auth.authenticate(`Bearer ${token}`)).resolves.toMatchObject({ kind: 'user' })
+    } else expect(await failure(auth.authenticate(`Bearer ${token}`))).toBe(reason)
+  })
+
+  test('the maximum lifetime is configurable; dev tokens fit the default', async () => {
+    const short = createAuthenticator({
+      serviceKey: SERVICE_KEY,
+      jwtSecret: SECRET,
+      clock,
+      maxTokenLifetimeSeconds: 600,
+    })
+    const hour = await issueDevToken({
+      secret: SECRET,
+      sub: 's',
+      email: 'e@x',
+      role: 'member',
+      clock,
+    })
+    expect(await failure(short.authenticate(`Bearer ${hour}`))).toBe('lifetime')
+    await expect(auth.authenticate(`Bearer ${hour}`)).resolves.toMatchObject({ kind: 'user' })
+    const day = await issueDevToken({
+      secret: SECRET,
+      sub: 's',
+      email: 'e@x',
+      role: 'member',
+      clock,
+      ttlSeconds: 86_400,
+    })
+    await expect(auth.authenticate(`Bearer ${day}`)).resolves.toMatchObject({ kind: 'user' })
   })
 
   test.each(['garbage', 'a.b.c', '....', 'eyJhbGciOiJIUzI1NiJ9.e30'])(

@@ -69,6 +69,11 @@ export interface AuthenticatorOptions {
   roleMap?: Readonly<Record<string, Role>>
   /** Leeway for `exp`/`nbf` in seconds, for skew between clocks. @default 5 */
   clockToleranceSeconds?: number
+  /**
+   * The longest a user token may live: one without `exp`, or whose `exp` lies further than this
+   * after its `iat` or after now, is refused (a stolen token must expire). @default 86400 (24 h)
+   */
+  maxTokenLifetimeSeconds?: number
   /** @default systemClock */
   clock?: Clock
   /** Fetch used for the JWKS (tests, edge runtimes). @default globalThis.fetch */
@@ -85,7 +90,11 @@ const optionsSchema = z.object({
   jwtSecret: z.string().min(16, 'jwtSecret must be at least 16 characters').optional(),
   jwksUrl: z.url().optional(),
   clockToleranceSeconds: z.number().min(0).max(300).optional(),
+  maxTokenLifetimeSeconds: z.number().positive().optional(),
 })
+
+/** The default of {@link AuthenticatorOptions.maxTokenLifetimeSeconds}: 24 h. */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 86_400
 
 const userClaimsSchema = z.looseObject({
   sub: z.string().min(1),
@@ -121,7 +130,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     const common = {
       clockTolerance: options.clockToleranceSeconds ?? 5,
       currentDate: new Date(clock.now()),
-      requiredClaims: ['sub'],
+      requiredClaims: ['sub', 'exp'],
       ...(options.audience === undefined ? {} : { audience: options.audience }),
       ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
     }
@@ -147,8 +156,27 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         return { kind: 'service' }
       }
       const payload = await verify(token)
+      checkLifetime(payload, {
+        nowSeconds: clock.now() / 1000,
+        maxSeconds: options.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+        toleranceSeconds: options.clockToleranceSeconds ?? 5,
+      })
       return toPrincipal(payload, { roleClaims, roleMap })
     },
+  }
+}
+
+/** Refuses a token that lives longer than allowed, counted from `iat` and from now. */
+function checkLifetime(
+  payload: JWTPayload,
+  limit: { nowSeconds: number; maxSeconds: number; toleranceSeconds: number },
+): void {
+  const { exp, iat } = payload
+  if (exp === undefined) throw new AuthError({ reason: 'lifetime' })
+  const fromNow = exp - limit.nowSeconds - limit.toleranceSeconds
+  const fromIssue = iat === undefined ? 0 : exp - iat
+  if (fromNow > limit.maxSeconds || fromIssue > limit.maxSeconds) {
+    throw new AuthError({ reason: 'lifetime' })
   }
 }
 

@@ -13,6 +13,7 @@ export type AuthFailure =
   | 'invalid-signature'
   | 'algorithm'
   | 'expired'
+  | 'lifetime'
   | 'not-yet-valid'
   | 'claims'
   | 'role'

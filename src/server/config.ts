@@ -52,6 +52,11 @@ export const serverConfigSchema = z.object({
   /** `AIRSYNC_JWKS_URL`: verifies asymmetric user tokens (Supabase). */
   jwksUrl: z.url().optional(),
   /**
+   * `AIRSYNC_JWT_MAX_LIFETIME_SECONDS`: user tokens must carry `exp`, at most this far after
+   * their `iat` and after now. @default 86400 (24 h)
+   */
+  jwtMaxLifetimeSeconds: z.coerce.number().int().positive().default(86_400),
+  /**
    * `AIRSYNC_RATE_LIMIT`: requests per base sent to Airtable in any window of
    * `airtableRateWindowMs` (a whole number there), or per second when that window is 0.
    * Airtable allows 5 a second, counted in a moving window at arrival [?]. @default 5

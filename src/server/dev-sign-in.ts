@@ -21,10 +21,18 @@ export function devSignInOptions(config: {
   devSignIn: boolean
   jwtSecret?: string | undefined
   devUsers?: DevUsers | undefined
+  /** Demo tokens live this long, so the authenticator's maximum admits them. */
+  jwtMaxLifetimeSeconds?: number | undefined
 }): DevSignInOptions | undefined {
   if (!config.devSignIn) return undefined
   if (config.jwtSecret === undefined) {
     throw new Error('devSignIn needs jwtSecret (AIRSYNC_JWT_SECRET) to sign demo tokens')
   }
-  return { secret: config.jwtSecret, users: config.devUsers ?? PRESENCE_DEV_USERS }
+  return {
+    secret: config.jwtSecret,
+    users: config.devUsers ?? PRESENCE_DEV_USERS,
+    ...(config.jwtMaxLifetimeSeconds !== undefined && {
+      ttlSeconds: Math.min(86_400, config.jwtMaxLifetimeSeconds),
+    }),
+  }
 }

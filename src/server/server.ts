@@ -126,6 +126,7 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
     serviceKey: options.serviceKey,
     ...(options.jwtSecret !== undefined && { jwtSecret: options.jwtSecret }),
     ...(options.jwksUrl !== undefined && { jwksUrl: options.jwksUrl }),
+    maxTokenLifetimeSeconds: options.jwtMaxLifetimeSeconds,
   })
   const policies = defaultPolicies(baseId, options.policies)
   let engine: PolicyEngine | undefined

@@ -30,6 +30,7 @@ export const ENV_NAMES = {
   serviceKey: 'AIRSYNC_SERVICE_KEY',
   jwtSecret: 'AIRSYNC_JWT_SECRET',
   jwksUrl: 'AIRSYNC_JWKS_URL',
+  jwtMaxLifetimeSeconds: 'AIRSYNC_JWT_MAX_LIFETIME_SECONDS',
   airtableRatePerSecond: 'AIRSYNC_RATE_LIMIT',
   airtableRateWindowMs: 'AIRSYNC_RATE_WINDOW_MS',
   airtableTimeoutMs: 'AIRSYNC_AIRTABLE_TIMEOUT_MS',

@@ -91,14 +91,17 @@ function printApp(io: CommandIo, url: string, devSignIn: boolean): void {
   io.out(`    admin  ${DEFAULT_UI_USER.email ?? ''}`)
 }
 
-async function printDemoTokens(io: CommandIo, jwtSecret: string): Promise<void> {
-  const ttlSeconds = 7 * 24 * 3600
+async function printDemoTokens(
+  io: CommandIo,
+  options: { jwtSecret: string; ttlSeconds: number },
+): Promise<void> {
+  const { jwtSecret, ttlSeconds } = options
   const demo = [
     { role: 'member' as const, email: DEMO_MEMBER_EMAIL },
     { role: 'host' as const, email: DEMO_HOST_EMAIL },
     { role: 'admin' as const, email: DEFAULT_UI_USER.email },
   ]
-  io.out('  demo bearer tokens (valid 7 days):')
+  io.out(`  demo bearer tokens (valid ${Math.round(ttlSeconds / 3600)} h):`)
   for (const user of demo) {
     const token = await issueDevToken({
       secret: jwtSecret,
@@ -180,7 +183,12 @@ export const startCommand: Command = {
         onReady: async () => {
           io.out(`server    ${server.url ?? ''}`)
           io.out(`  service key  ${config.serviceKey}`)
-          if (config.jwtSecret !== undefined) await printDemoTokens(io, config.jwtSecret)
+          if (config.jwtSecret !== undefined) {
+            await printDemoTokens(io, {
+              jwtSecret: config.jwtSecret,
+              ttlSeconds: config.jwtMaxLifetimeSeconds,
+            })
+          }
           // Last, so it is what a newcomer sees above the ready line.
           if (config.webDir !== 'off') printApp(io, server.url ?? '', config.devSignIn)
         },
