@@ -13,6 +13,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { matchedRoutes } from 'hono/route'
 import { getPath } from 'hono/utils/url'
 import { DEFAULT_MESSAGES, errorBody } from '../protocol/index.ts'
+import { AuthFailureThrottle } from './auth-throttle.ts'
 import { authenticate, limitRequests, requireAdmin, requireService } from './auth-middleware.ts'
 import { currentPolicies, type ApiContext, type ApiEnv } from './context.ts'
 import { NOT_FOUND_BODY, toErrorReply } from './errors.ts'
@@ -64,6 +65,12 @@ export function createApi(input: ApiOptions): ApiApp {
   })
   const auth = authenticate(options.authenticator, options.logger, {
     queryTokenPaths: [EVENTS_PATH],
+    throttle: new AuthFailureThrottle({
+      maxFailures: options.limits.authFailuresPerWindow,
+      windowMs: options.limits.authFailureWindowMs,
+      clock: options.clock,
+    }),
+    ...(options.clientAddress !== undefined && { clientAddress: options.clientAddress }),
   })
   const rate = limitRequests(limiter, { exemptServiceKey: options.limits.exemptServiceKey })
   const limitBody = bodyLimit({

@@ -3,6 +3,7 @@
  * strong reads, status, metrics, logger) and its limits. Validated once, defaults applied here.
  */
 import { randomBytes } from 'node:crypto'
+import type { Context } from 'hono'
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import { z } from 'zod'
@@ -55,6 +56,10 @@ export interface ApiLimits {
   burst?: number
   /** The service key is not rate limited (it is the app's own back end). @default true */
   exemptServiceKey?: boolean
+  /** Failed authentications per client address before its 429 (auth-throttle.ts). @default 20 */
+  authFailuresPerWindow?: number
+  /** The window of `authFailuresPerWindow`, from the address's first failure. @default 60_000 */
+  authFailureWindowMs?: number
 }
 
 export interface ApiOptions {
@@ -99,6 +104,11 @@ export interface ApiOptions {
   writes?: ApiWriteOptions
   /** Serves `POST /v1/dev/sign-in` (demo tokens; development only). @default off */
   devSignIn?: DevSignInOptions
+  /**
+   * The client's address, for slowing failed authentications. Behind a proxy, derive it from the
+   * proxy's header here. @default the Node socket's remote address (none under `app.request()`)
+   */
+  clientAddress?: (c: Context) => string | undefined
 }
 
 /** How writes wait for Airtable (v0/write.ts). */
@@ -114,6 +124,8 @@ const limitsSchema = z.object({
   requestsPerSecond: z.number().positive().default(20),
   burst: z.number().positive().optional(),
   exemptServiceKey: z.boolean().default(true),
+  authFailuresPerWindow: z.number().int().positive().default(20),
+  authFailureWindowMs: z.number().int().positive().default(60_000),
 })
 
 /** The options with defaults applied. */

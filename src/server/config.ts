@@ -57,6 +57,17 @@ export const serverConfigSchema = z.object({
    */
   jwtMaxLifetimeSeconds: z.coerce.number().int().positive().default(86_400),
   /**
+   * `AIRSYNC_AUTH_FAILURE_LIMIT`: failed authentications (bad service key, bad JWT) one client
+   * address may make per minute before its requests get 429 for the rest of it. @default 20
+   */
+  authFailureLimit: z.coerce.number().int().positive().default(20),
+  /**
+   * `AIRSYNC_CLIENT_ADDRESS_HEADER`: behind a reverse proxy, the header it sets to the client's
+   * address (e.g. `x-forwarded-for`; its last entry is used). Unset: the socket's address, and
+   * then every client behind a proxy shares one failure count.
+   */
+  clientAddressHeader: z.string().min(1).optional(),
+  /**
    * `AIRSYNC_RATE_LIMIT`: requests per base sent to Airtable in any window of
    * `airtableRateWindowMs` (a whole number there), or per second when that window is 0.
    * Airtable allows 5 a second, counted in a moving window at arrival [?]. @default 5

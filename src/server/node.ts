@@ -8,8 +8,8 @@ import { createAdaptorServer } from '@hono/node-server'
 
 /** Options of {@link listen}. */
 export interface ListenOptions {
-  /** The handler; Hono's `app.fetch`. */
-  fetch: (request: Request) => Response | Promise<Response>
+  /** The handler; Hono's `app.fetch` (`env` carries the Node request, e.g. its socket). */
+  fetch: (request: Request, env: unknown) => Response | Promise<Response>
   /** 0 picks a free port. @default 0 */
   port?: number
   /** @default '127.0.0.1' */
@@ -28,7 +28,7 @@ export interface Listener extends AsyncDisposable {
 export async function listen(options: ListenOptions): Promise<Listener> {
   const host = options.host ?? '127.0.0.1'
   const server = createAdaptorServer({
-    fetch: (request: Request) => options.fetch(request),
+    fetch: (request: Request, env: unknown) => options.fetch(request, env),
     hostname: host,
   }) as Server
   await new Promise<void>((resolve, reject) => {

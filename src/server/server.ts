@@ -10,7 +10,7 @@
  * Readiness: a mirror that completed a full sync before (this process or an earlier one) is ready
  * at once and resynced in the background; a fresh one is ready after its first full sync.
  */
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { getPath } from 'hono/utils/url'
 import { pino, type Logger } from 'pino'
 import { createAirtableClient, type AirtableClient, type RateLimiter } from '../airtable/index.ts'
@@ -263,6 +263,10 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
       events,
       ...(options.offsetSecret !== undefined && { offsetSecret: options.offsetSecret }),
       ...(devSignIn !== undefined && { devSignIn }),
+      limits: { authFailuresPerWindow: options.authFailureLimit },
+      ...(options.clientAddressHeader !== undefined && {
+        clientAddress: clientAddressFrom(options.clientAddressHeader),
+      }),
     }),
   )
   // The PWA at `/` (src/web, built into dist/web); API paths keep their JSON 404.
@@ -278,7 +282,7 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
   async function start(): Promise<string> {
     if (listener !== undefined) return listener.url
     listener = await listen({
-      fetch: (request) => app.fetch(request),
+      fetch: (request, env) => app.fetch(request, env),
       port: options.port,
       host: options.host,
     })
@@ -348,5 +352,17 @@ export async function createAirsyncServer(options: AirsyncServerOptions): Promis
     },
     close,
     [Symbol.asyncDispose]: close,
+  }
+}
+
+/**
+ * The client's address as a trusted proxy reports it: the last entry of `header` (the one the
+ * proxy appended; earlier ones are the client's own claims).
+ */
+function clientAddressFrom(header: string): (c: Context) => string | undefined {
+  return (c) => {
+    const entries = (c.req.header(header) ?? '').split(',')
+    const last = entries[entries.length - 1]?.trim()
+    return last === undefined || last === '' ? undefined : last
   }
 }

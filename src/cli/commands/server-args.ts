@@ -31,6 +31,8 @@ export const ENV_NAMES = {
   jwtSecret: 'AIRSYNC_JWT_SECRET',
   jwksUrl: 'AIRSYNC_JWKS_URL',
   jwtMaxLifetimeSeconds: 'AIRSYNC_JWT_MAX_LIFETIME_SECONDS',
+  authFailureLimit: 'AIRSYNC_AUTH_FAILURE_LIMIT',
+  clientAddressHeader: 'AIRSYNC_CLIENT_ADDRESS_HEADER',
   airtableRatePerSecond: 'AIRSYNC_RATE_LIMIT',
   airtableRateWindowMs: 'AIRSYNC_RATE_WINDOW_MS',
   airtableTimeoutMs: 'AIRSYNC_AIRTABLE_TIMEOUT_MS',
