@@ -14,6 +14,7 @@ import { matchedRoutes } from 'hono/route'
 import { getPath } from 'hono/utils/url'
 import { DEFAULT_MESSAGES, errorBody } from '../protocol/index.ts'
 import { AuthFailureThrottle } from './auth-throttle.ts'
+import { apiSecurityHeaders } from './security-headers.ts'
 import { authenticate, limitRequests, requireAdmin, requireService } from './auth-middleware.ts'
 import { currentPolicies, type ApiContext, type ApiEnv } from './context.ts'
 import { NOT_FOUND_BODY, toErrorReply } from './errors.ts'
@@ -80,6 +81,8 @@ export function createApi(input: ApiOptions): ApiApp {
 
   const app = new Hono<ApiEnv>({ getPath: (request) => normalisePath(getPath(request)) })
   app.use('*', measure(ctx.metrics))
+  // The API's own paths only: the server mounts this app at `/` beside the PWA's pages.
+  for (const path of ['/v0/*', '/v1/*', '/healthz', '/metrics']) app.use(path, apiSecurityHeaders())
   app.get('/healthz', (c) => c.json({ ok: true }))
   // Airtable's pings carry no token: they prove themselves with a MAC, checked by the route.
   app.route('/v1/webhooks', webhookRoutes(ctx))

@@ -14,6 +14,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Context, Hono } from 'hono'
 import { NOT_FOUND_BODY } from '../api/index.ts'
+import { webSecurityHeaders } from './web-headers.ts'
 
 /** The package's build output of the PWA. */
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../dist/web/', import.meta.url))
@@ -77,6 +78,7 @@ which builds it) and reload.</p>`
 /** Adds the PWA routes to `app`; call after the API is mounted. */
 export function serveWeb(app: Hono, options: { root: string }): void {
   const index = join(options.root, 'index.html')
+  app.use('*', webSecurityHeaders())
   app.on(['GET', 'HEAD'], '*', async (c) => {
     const path = c.req.path
     if (isApiPath(path)) return c.json(NOT_FOUND_BODY, 404)
