@@ -33,7 +33,13 @@ export function metaRoutes(ctx: ApiContext): Hono<ApiEnv> {
     const principal = c.get('principal')
     const level = permissionLevel(ctx, principal)
     if (level === 'none') return c.json({ bases: [] })
-    const name = (await ctx.options.upstream?.baseName()) ?? ctx.options.baseId
+    // The name is cosmetic: an Airtable outage must not fail the listing, so the ID stands in.
+    const name = await (
+      ctx.options.upstream?.baseName() ?? Promise.resolve(ctx.options.baseId)
+    ).catch((error: unknown) => {
+      ctx.options.logger.warn({ err: error }, 'base name unavailable; listing the base by its ID')
+      return ctx.options.baseId
+    })
     return c.json({ bases: [{ id: ctx.options.baseId, name, permissionLevel: level }] })
   })
   app.get('/bases/:baseId/tables', (c) => {
