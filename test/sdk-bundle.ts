@@ -59,10 +59,10 @@ export async function buildSdkBundle(
 /**
  * The size budget, min+gzip bytes (STYLE.md: `airsync/client` ≤ 20 kB). The evaluator chunk is
  * loaded only once a cached list must be re-checked after a change event; it is the formula
- * module (parser, evaluator, ~170 functions) and costs about 30 kB on its own, hence its own
- * budget.
+ * module (parser, evaluator, ~170 functions: about 30 kB) plus re2js, the linear-time RE2 engine
+ * behind REGEX_* (about 46 kB), hence its own budget: 74 kB measured, 80 kB allowed.
  */
-export const SDK_SIZE_BUDGET = { initialGzipBytes: 20 * 1024, lazyGzipBytes: 32 * 1024 } as const
+export const SDK_SIZE_BUDGET = { initialGzipBytes: 20 * 1024, lazyGzipBytes: 80 * 1024 } as const
 
 /** The SDK's size for browsers, in bytes. */
 export interface SdkSize {

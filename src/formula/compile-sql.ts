@@ -14,7 +14,7 @@
  *   `airsync_*` support functions (sql/support.ts, installed by the store's migration 0002), so
  *   the SQL grows with the formula, not with how often a value is reused.
  *
- * Coverage: COMPILED_FUNCTIONS (sql/functions.ts, numeric.ts, dates.ts, regex.ts) and field types
+ * Coverage: COMPILED_FUNCTIONS (sql/functions.ts, numeric.ts, dates.ts) and field types
  * (sql/fields.ts); what stays in JS and why: JS_ONLY_FUNCTIONS (sql/js-only.ts).
  */
 import type { Node } from './ast.ts'

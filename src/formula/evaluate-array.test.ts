@@ -65,7 +65,7 @@ describe('§9.6 record functions', () => {
   })
 })
 
-describe('§9.7 regex (RE2 rules on JS RegExp)', () => {
+describe('§9.7 regex (RE2)', () => {
   run([
     ['REGEX_MATCH("Hello World", "Hello.World")', true],
     ['REGEX_MATCH("Hello World", "^World")', false],
@@ -87,6 +87,14 @@ describe('§9.7 regex (RE2 rules on JS RegExp)', () => {
     ['REGEX_REPLACE("(555) 123-4567", "\\D", "")', '5551234567'],
     ['REGEX_REPLACE("John Smith", "(\\w+) (\\w+)", "$2, $1")', 'Smith, John'],
     ['REGEX_MATCH(BLANK(), "^$")', true],
+    // Linear time: backtracking engines take seconds here, doubling per extra "a".
+    ["REGEX_MATCH(REPT('a', 5000) & '!', '(?i)^(a+)+$')", false],
+    ['REGEX_MATCH("aaa", "(a{255}){255}")', ERR],
+    ['REGEX_MATCH("aaa", "a{1001}")', ERR],
+    ['REGEX_MATCH("a", "a**")', ERR],
+    ['REGEX_EXTRACT("<b>x</b>", "<(?P<tag>[a-z]+)>")', '<b>'],
+    ['REGEX_REPLACE("aXbx", "(?i)x", "-")', 'a-b-'],
+    ['REGEX_REPLACE("😀!", ".", "-")', '--'],
   ])
   run([['REGEX_EXTRACT("abc", "\\d+")', null]], { regexExtractNoMatch: 'blank' })
 })

@@ -12,7 +12,6 @@ import { AGGREGATE_COMPILERS } from './aggregates.ts'
 import { compileMid } from './mid.ts'
 import { NUMERIC_COMPILERS } from './numeric.ts'
 import { binaryExpr } from './operators.ts'
-import { toPostgresRegex } from './regex.ts'
 import { unsupported, type CompileContext, type Expr, type SqlType } from './types.ts'
 
 /** Compiles a subexpression (the compiler's entry point, passed in to avoid an import cycle). */
@@ -334,17 +333,6 @@ const COMPILERS: ReadonlyMap<string, FunctionCompiler> = new Map<string, Functio
           : toText(params, compile(args[1]))
       if (list.type !== 'list') return text(toText(params, list).sql, [list, separator])
       return text(`airsync_join(${list.sql}, ${separator.sql})`, [list, separator])
-    },
-  ],
-  [
-    'REGEX_MATCH',
-    (args, compile, { params }) => {
-      const pattern = args[1]
-      if (pattern?.kind !== 'string') return unsupported('a computed pattern')
-      const regex = toPostgresRegex(pattern.value)
-      if (regex === undefined) return unsupported('a pattern outside the shared subset')
-      const [s] = texts(args.slice(0, 1), compile, params) as [Expr]
-      return bool(`(${s.sql} ~ ${params.text(regex)})`, [s])
     },
   ],
   ['MID', compileMid],

@@ -2,7 +2,7 @@
  * The evaluator's functions the SQL compiler leaves to JS, each with the reason: the documented
  * other half of COMPILED_FUNCTIONS (a test checks that together they cover the function table).
  * Functions in COMPILED_FUNCTIONS may still fall back for some argument shapes (computed units
- * or formats, patterns outside the shared regex subset, calendar units…); see each compiler.
+ * or formats, calendar units…); see each compiler.
  */
 export const JS_ONLY_FUNCTIONS: ReadonlyMap<string, string> = new Map([
   ['REPT', 'not yet compiled; the text length cap (MAX_TEXT_LENGTH) must be reproduced'],
@@ -25,12 +25,10 @@ export const JS_ONLY_FUNCTIONS: ReadonlyMap<string, string> = new Map([
   ['ARRAYFLATTEN', 'returns an array value (the SQL lists hold only text items)'],
   ['ARRAYSLICE', 'returns an array value (the SQL lists hold only text items)'],
   ['LAST_MODIFIED_TIME', 'the mirror keeps no per-field edit times'],
-  [
-    'REGEX_EXTRACT',
-    'which text matches differs: leftmost-first (JS) vs leftmost-longest (Postgres)',
-  ],
-  [
-    'REGEX_REPLACE',
-    'which text matches differs: leftmost-first (JS) vs leftmost-longest (Postgres)',
-  ],
+  // A caller's pattern never reaches PostgreSQL's backtracking regex engine (one pattern can hold
+  // a backend or, in PGlite, the whole process); RE2 runs them in linear time on the rows the
+  // rest of the filter's SQL narrowed.
+  ['REGEX_MATCH', 'RE2 (linear time) in JS; Postgres regexes backtrack'],
+  ['REGEX_EXTRACT', 'RE2 (linear time) in JS; Postgres regexes backtrack'],
+  ['REGEX_REPLACE', 'RE2 (linear time) in JS; Postgres regexes backtrack'],
 ])
