@@ -133,7 +133,16 @@ export async function runFullSync(options: FullSyncOptions): Promise<FullSyncRes
       { status: 'syncing', lastFullSyncStartedAt: new Date(startedMs).toISOString() },
     )
     try {
-      phase1.push({ table, startedMs, records: await syncRecords({ ...common, table }) })
+      const records = await syncRecords({ ...common, table })
+      phase1.push({ table, startedMs, records })
+      emitProgress(options.onProgress, {
+        type: 'records-done',
+        tableId: table.id,
+        tableName: table.name,
+        records: records.records,
+        deleted: records.deleted,
+        durationMs: now() - startedMs,
+      })
     } catch (error) {
       await fail(table, error)
     }

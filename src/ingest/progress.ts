@@ -22,6 +22,8 @@ export type SyncProgressEvent =
       restarted: boolean
     })
   | (TableLabel & { type: 'view'; viewId: string; records: number })
+  /** A table's records are mirrored; its views' orders come once every table's records are in. */
+  | (TableLabel & { type: 'records-done'; records: number; deleted: number; durationMs: number })
   | (TableLabel & { type: 'table-done'; records: number; deleted: number; durationMs: number })
   | (TableLabel & { type: 'table-failed'; error: unknown })
   | { type: 'done'; records: number; pages: number; durationMs: number }
