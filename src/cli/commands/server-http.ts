@@ -4,6 +4,7 @@
  * else the one `airsync start` keeps in the data folder), then JSON over HTTP. A failed call
  * prints the server's error envelope and becomes exit code 1.
  */
+import path from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { UsageError, type CommandContext } from '../command.ts'
 import { readDevSecrets } from './start.ts'
@@ -47,6 +48,29 @@ export type ServerCall = (
 const nonEmpty = (value: string | undefined): string | undefined =>
   value === undefined || value === '' ? undefined : value
 
+/** The service key an operator command sends, and where it came from (for hints). */
+export function findServiceKey(
+  env: Readonly<Record<string, string | undefined>>,
+  flag: string | undefined,
+): { key: string | undefined; from: string } {
+  if (flag !== undefined) return { key: flag, from: '--key' }
+  const fromEnv = nonEmpty(env['AIRSYNC_SERVICE_KEY'])
+  if (fromEnv !== undefined) return { key: fromEnv, from: '$AIRSYNC_SERVICE_KEY' }
+  const dataDir = env['AIRSYNC_DATA_DIR'] ?? './.airsync/'
+  return {
+    key: readDevSecrets(dataDir)?.serviceKey,
+    from: path.join(dataDir, 'dev-secrets.json'),
+  }
+}
+
+/** What to tell an operator whose key the server refused. */
+function keyHint({ key, from }: { key: string | undefined; from: string }): string {
+  if (key === undefined) {
+    return `no service key found (tried --key, $AIRSYNC_SERVICE_KEY and ${from}): pass --key, set AIRSYNC_SERVICE_KEY, or run in the folder where \`airsync start\` runs (or point AIRSYNC_DATA_DIR at its data folder)`
+  }
+  return `the server refused the service key from ${from}: is it the key this server was started with?`
+}
+
 /** A caller for the server the flags and env name. */
 export function serverCall(
   context: Pick<CommandContext, 'env' | 'signal'>,
@@ -54,10 +78,8 @@ export function serverCall(
 ): { base: string; call: ServerCall } {
   const { env, signal } = context
   const base = (flags.url ?? `http://127.0.0.1:${env['PORT'] ?? '8787'}`).replace(/\/+$/, '')
-  const key =
-    flags.key ??
-    nonEmpty(env['AIRSYNC_SERVICE_KEY']) ??
-    readDevSecrets(env['AIRSYNC_DATA_DIR'] ?? './.airsync/')?.serviceKey
+  const found = findServiceKey(env, flags.key)
+  const { key } = found
   const call: ServerCall = async (path, init = {}) => {
     const headers: Record<string, string> = {}
     if (key !== undefined) headers['authorization'] = `Bearer ${key}`
@@ -76,7 +98,10 @@ export function serverCall(
       )
     }
     const text = await response.text()
-    if (!response.ok) throw new ServerCallError(`${base}${path}: HTTP ${response.status} ${text}`)
+    if (!response.ok) {
+      const hint = response.status === 401 ? `\n  ${keyHint(found)}` : ''
+      throw new ServerCallError(`${base}${path}: HTTP ${response.status} ${text}${hint}`)
+    }
     return JSON.parse(text) as unknown
   }
   return { base, call }
