@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -88,12 +88,33 @@ describe('airsync codegen', () => {
     expect(err.join('\n')).toMatch(/AUTHENTICATION_REQUIRED|Authentication required/)
   })
 
+  test('with neither URL nor token, it reads the local `airsync start` stack and its only base', async () => {
+    const dataDir = path.join(dir, 'start-data')
+    await mkdir(dataDir)
+    // The stack's service key, as `airsync start` keeps it; the emulator stands in for its server.
+    const secrets = { airtableToken: 'unused', serviceKey: TOKEN, jwtSecret: 'x'.repeat(32) }
+    await writeFile(path.join(dataDir, 'dev-secrets.json'), JSON.stringify(secrets))
+    const { io, out } = collect()
+    const port = new URL(running.url).port
+    const code = await runCli(['codegen'], { AIRSYNC_DATA_DIR: dataDir, PORT: port }, io)
+    expect(code).toBe(0)
+    expect(out.join('\n')).toContain(`export const PRESENCE_BASE_ID = '${PRESENCE_BASE_ID}'`)
+    // An Airtable URL of its own never gets the local service key.
+    expect(() =>
+      parseCodegenArgs([], {
+        AIRSYNC_DATA_DIR: dataDir,
+        AIRTABLE_API_URL: 'https://api.airtable.com',
+      }),
+    ).toThrow(/AIRTABLE_ACCESS_TOKEN is required/)
+  })
+
   test.each([
-    [[], {}, /AIRTABLE_ACCESS_TOKEN is required|a base ID/],
+    [[], {}, /AIRTABLE_ACCESS_TOKEN is required/],
     [['--base', 'nope'], { AIRTABLE_ACCESS_TOKEN: 't' }, /a base ID is app/],
     [['--bogus'], { AIRTABLE_ACCESS_TOKEN: 't' }, /bogus/],
   ])('bad configuration %j is a usage error', (argv, env, message) => {
-    expect(() => parseCodegenArgs(argv, env)).toThrow(message)
+    // An empty data folder: no `airsync start` secrets to fall back on.
+    expect(() => parseCodegenArgs(argv, { AIRSYNC_DATA_DIR: dir, ...env })).toThrow(message)
   })
 
   test('config: flags win over env, the API URL defaults to Airtable', () => {

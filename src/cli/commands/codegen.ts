@@ -1,7 +1,8 @@
 /**
  * `airsync codegen [--out FILE] [--base appX] [--name NAME]`: reads a base's schema through the
  * metadata API and writes TypeScript types for it (cli/codegen/generate.ts), to FILE or stdout.
- * Env: AIRTABLE_API_URL (default Airtable's), AIRTABLE_ACCESS_TOKEN, AIRTABLE_BASE_ID.
+ * Env: AIRTABLE_API_URL (default Airtable's), AIRTABLE_ACCESS_TOKEN, AIRTABLE_BASE_ID. With
+ * neither URL nor token set, it reads the stack `airsync start` runs, as `status` does.
  */
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
@@ -11,6 +12,7 @@ import { z } from 'zod'
 import { createAirtableClient, RateLimiter } from '../../airtable/index.ts'
 import { UsageError, type Command } from '../command.ts'
 import { generateTypes } from '../codegen/generate.ts'
+import { readDevSecrets } from './start.ts'
 
 export const CODEGEN_USAGE = `Usage: airsync codegen [options]
 
@@ -23,14 +25,20 @@ Options:
                 (default: its name from the list of bases)
   --help        this text
 
-Env: AIRTABLE_API_URL (default https://api.airtable.com), AIRTABLE_ACCESS_TOKEN (required),
-     AIRTABLE_BASE_ID.`
+Env: AIRTABLE_API_URL (default https://api.airtable.com), AIRTABLE_ACCESS_TOKEN,
+     AIRTABLE_BASE_ID (default: the token's only base).
+With neither AIRTABLE_API_URL nor AIRTABLE_ACCESS_TOKEN set, it reads the running
+\`airsync start\` stack: http://127.0.0.1:$PORT (default 8787) with the service key kept in
+$AIRSYNC_DATA_DIR or ./.airsync/.`
 
 const DEFAULT_API_URL = 'https://api.airtable.com'
 
 const configSchema = z.object({
   out: z.string().min(1).optional(),
-  baseId: z.string().regex(/^app[A-Za-z0-9]{14}$/, 'a base ID is app + 14 characters'),
+  baseId: z
+    .string()
+    .regex(/^app[A-Za-z0-9]{14}$/, 'a base ID is app + 14 characters')
+    .optional(),
   name: z.string().min(1).optional(),
   apiUrl: z.url().default(DEFAULT_API_URL),
   token: z.string().min(1, 'AIRTABLE_ACCESS_TOKEN is required'),
@@ -38,6 +46,29 @@ const configSchema = z.object({
 
 /** The validated configuration of one codegen run. */
 export type CodegenConfig = z.infer<typeof configSchema>
+
+const nonEmpty = (value: string | undefined): string | undefined =>
+  value === undefined || value === '' ? undefined : value
+
+/**
+ * Where the schema is read: the env's Airtable (or emulator), else the local `airsync start`
+ * stack when its service key is on disk. The key goes only to the local server, never to an
+ * AIRTABLE_API_URL that names somewhere else.
+ */
+function target(env: Readonly<Record<string, string | undefined>>): {
+  apiUrl: string | undefined
+  token: string
+} {
+  const apiUrl = nonEmpty(env['AIRTABLE_API_URL'])
+  const token = nonEmpty(env['AIRTABLE_ACCESS_TOKEN'])
+  if (apiUrl === undefined && token === undefined) {
+    const local = readDevSecrets(env['AIRSYNC_DATA_DIR'] ?? './.airsync/')
+    if (local !== undefined) {
+      return { apiUrl: `http://127.0.0.1:${env['PORT'] ?? '8787'}`, token: local.serviceKey }
+    }
+  }
+  return { apiUrl, token: token ?? '' }
+}
 
 /** Parses argv (after `codegen`) and env; throws UsageError with the reason. */
 export function parseCodegenArgs(
@@ -61,10 +92,9 @@ export function parseCodegenArgs(
   }
   const parsed = configSchema.safeParse({
     out: values.out,
-    baseId: values.base ?? env['AIRTABLE_BASE_ID'] ?? '',
+    baseId: values.base ?? nonEmpty(env['AIRTABLE_BASE_ID']),
     name: values.name,
-    apiUrl: env['AIRTABLE_API_URL'] || undefined,
-    token: env['AIRTABLE_ACCESS_TOKEN'] ?? '',
+    ...target(env),
   })
   if (!parsed.success)
     throw new UsageError(
@@ -92,6 +122,16 @@ export async function formatGenerated(text: string, file: string): Promise<strin
   return prettier.format(text, { ...config, filepath: file, parser: 'typescript' })
 }
 
+/** The base a token names when no base was given: its only one. */
+function onlyBase(bases: readonly { id: string; name: string }[]): string {
+  const [only, ...more] = bases
+  if (only !== undefined && more.length === 0) return only.id
+  const listed = bases.map((b) => `${b.id} (${b.name})`).join(', ')
+  throw new UsageError(
+    `--base or AIRTABLE_BASE_ID: the token ${bases.length === 0 ? 'has no bases' : `has ${bases.length} bases: ${listed}`}`,
+  )
+}
+
 export const codegenCommand: Command = {
   summary: "write TypeScript types for a base's tables (metadata API)",
   usage: CODEGEN_USAGE,
@@ -103,13 +143,12 @@ export const codegenCommand: Command = {
       apiUrl: config.apiUrl,
       limiter: new RateLimiter(),
     })
-    const schema = await client.meta.getBaseSchema(config.baseId, { signal })
-    const name =
-      config.name ??
-      (await client.meta.listBases({ signal })).find((b) => b.id === config.baseId)?.name ??
-      'Base'
+    const bases = await client.meta.listBases({ signal })
+    const baseId = config.baseId ?? onlyBase(bases)
+    const schema = await client.meta.getBaseSchema(baseId, { signal })
+    const name = config.name ?? bases.find((b) => b.id === baseId)?.name ?? 'Base'
     const file = path.resolve(config.out ?? 'generated.ts')
-    const text = await formatGenerated(generateTypes(schema, { id: config.baseId, name }), file)
+    const text = await formatGenerated(generateTypes(schema, { id: baseId, name }), file)
     if (config.out === undefined) io.out(text.trimEnd())
     else {
       await writeFile(file, text)
