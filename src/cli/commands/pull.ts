@@ -5,7 +5,7 @@
 import { FullSyncError, pullBase } from '../../server/index.ts'
 import type { Command } from '../command.ts'
 import { createProgressDisplay } from '../progress.ts'
-import { ENV_USAGE, parsePullConfig } from './server-args.ts'
+import { envUsageOf, parsePullConfig, PULL_CONFIG_KEYS } from './server-args.ts'
 
 export const PULL_USAGE = `Usage: airsync pull [options]
 
@@ -18,7 +18,7 @@ Options:
   --data-dir DIR   PGlite's data folder (default $AIRSYNC_DATA_DIR or ./.airsync/)
   --help           this text
 
-${ENV_USAGE}`
+${envUsageOf(PULL_CONFIG_KEYS)}`
 
 export const pullCommand: Command = {
   summary: 'full sync of the base into the mirror, then exit',

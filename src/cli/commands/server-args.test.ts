@@ -1,6 +1,13 @@
 import { describe, expect, test } from 'vitest'
 import { UsageError } from '../command.ts'
-import { parsePullConfig, parseServeConfig } from './server-args.ts'
+import { PULL_USAGE } from './pull.ts'
+import {
+  ENV_NAMES,
+  ENV_USAGE,
+  parsePullConfig,
+  parseServeConfig,
+  PULL_CONFIG_KEYS,
+} from './server-args.ts'
 
 const ENV = {
   AIRTABLE_ACCESS_TOKEN: 'patX.y',
@@ -65,5 +72,16 @@ describe('server configuration from flags and env', () => {
       airtableRatePerSecond: expect.any(Number) as number,
     })
     expect(() => parseServeConfig([], env)).toThrow(/AIRSYNC_SERVICE_KEY/)
+  })
+
+  test('pull --help lists the variables pull reads, and only those', () => {
+    const listed = [...PULL_USAGE.matchAll(/^ {2}([A-Z][A-Z_]+)\s/gm)].map((m) => m[1])
+    expect(listed).toEqual(PULL_CONFIG_KEYS.map((key) => ENV_NAMES[key]))
+    expect(PULL_USAGE).toContain('at AIRSYNC_RATE_LIMIT/s instead')
+  })
+
+  test('every variable the server reads is in the env usage', () => {
+    const missing = Object.values(ENV_NAMES).filter((name) => !ENV_USAGE.includes(name))
+    expect(missing).toEqual([])
   })
 })

@@ -70,6 +70,9 @@ export const ENV_USAGE = `Environment:
   AIRSYNC_SERVICE_KEY     bearer key with full access (required by serve, ≥ 16 characters)
   AIRSYNC_JWT_SECRET      HS256 secret of user JWTs
   AIRSYNC_JWKS_URL        JWKS of user JWTs (e.g. Supabase)
+  AIRSYNC_JWT_MAX_LIFETIME_SECONDS  longest a user JWT may live, from iat and from now (default 86400)
+  AIRSYNC_AUTH_FAILURE_LIMIT  failed authentications per client address in a minute before 429 (default 20)
+  AIRSYNC_CLIENT_ADDRESS_HEADER  header a trusted reverse proxy sets to the client address (last entry used; default the socket)
   AIRSYNC_POLICIES_FILE   policy document (JSON); default: Presence's for its base, else admin-only
   AIRSYNC_RATE_LIMIT      requests per base sent to Airtable in any AIRSYNC_RATE_WINDOW_MS (default 5)
   AIRSYNC_RATE_WINDOW_MS  that window (default 1025: a second plus jitter room, widened after a 429); 0 = a token bucket
@@ -78,6 +81,7 @@ export const ENV_USAGE = `Environment:
   AIRSYNC_AUDIT_RETENTION_MS  audit log retention, 0 = forever (default 90 days)
   AIRSYNC_IDEMPOTENCY_RETENTION_MS  idempotency key retention, 0 = forever (default 24 h)
   AIRSYNC_OUTBOX_WRITER   on|off: send the outbox to Airtable (default on; one writer per base)
+  AIRSYNC_OUTBOX_MAX_ATTEMPTS  sends before a retriable failure becomes final (default 10)
   AIRSYNC_MERGE_FIELDS    JSON {"Table": ["Field"]}: creates of these tables go through upsert
   AIRSYNC_RESYNC_INTERVAL_MS  full resync period, 0 = at start only (default 0)
   AIRSYNC_LOG_LEVEL       fatal|error|warn|info|debug|trace|silent (default info)
@@ -94,6 +98,19 @@ export const ENV_USAGE = `Environment:
   AIRSYNC_EVENTS_MAX_BUFFERED_BYTES  unsent bytes before a slow stream is dropped (default 262144)
   AIRSYNC_WEB_DIR         the built PWA served at / (default the package's dist/web; off: none)
   AIRSYNC_DEV_SIGN_IN     on|off: POST /v1/dev/sign-in hands out demo tokens (default off; dev only)`
+
+/** ENV_USAGE limited to the variables of `keys`; a variable's continuation lines go with it. */
+export function envUsageOf(keys: readonly (keyof typeof ENV_NAMES)[]): string {
+  const wanted = new Set<string>(keys.map((key) => ENV_NAMES[key]))
+  const [title, ...lines] = ENV_USAGE.split('\n')
+  let keep = false
+  const kept = lines.filter((line) => {
+    const names = /^ {2}(\S.*?)(?: {2,}|$)/.exec(line)?.[1]
+    if (names !== undefined) keep = names.split(', ').some((name) => wanted.has(name))
+    return keep
+  })
+  return [title, ...kept].join('\n')
+}
 
 /** Flags every server command accepts. */
 const FLAGS = {
@@ -178,16 +195,24 @@ export function parseServeConfig(argv: string[], env: Env): ServerConfig & Serve
   }
 }
 
-/** What `airsync pull` needs: Airtable and the store, no keys. */
-export const pullConfigSchema: z.ZodType<PullConfig> = serverConfigSchema.pick({
-  airtableApiUrl: true,
-  airtableAccessToken: true,
-  baseId: true,
-  databaseUrl: true,
-  dataDir: true,
-  airtableRatePerSecond: true,
-  airtableRateWindowMs: true,
-})
+/** The configuration keys `airsync pull` reads: Airtable and the store, no keys. */
+export const PULL_CONFIG_KEYS = [
+  'airtableApiUrl',
+  'airtableAccessToken',
+  'baseId',
+  'databaseUrl',
+  'dataDir',
+  'airtableRatePerSecond',
+  'airtableRateWindowMs',
+] as const satisfies readonly (keyof typeof ENV_NAMES)[]
+
+/** What `airsync pull` needs. */
+export const pullConfigSchema: z.ZodType<PullConfig> = serverConfigSchema.pick(
+  Object.fromEntries(PULL_CONFIG_KEYS.map((key) => [key, true])) as Record<
+    (typeof PULL_CONFIG_KEYS)[number],
+    true
+  >,
+)
 
 /** The configuration of `airsync pull`. */
 export function parsePullConfig(argv: string[], env: Env): PullConfig {
