@@ -46,6 +46,10 @@ describe('airsync emulator flags', () => {
         '0.25',
         '--data',
         '/tmp/x',
+        '--seed-members',
+        '1000',
+        '--seed-sessions',
+        '100000',
       ],
       { AIRTABLE_ACCESS_TOKEN: 'ignored' },
       gen,
@@ -62,6 +66,8 @@ describe('airsync emulator flags', () => {
       latencyMs: 20,
       faultRate: 0.25,
       data: '/tmp/x',
+      seedMembers: 1000,
+      seedSessions: 100_000,
     })
   })
 
@@ -77,6 +83,7 @@ describe('airsync emulator flags', () => {
     [['--port', '70000']],
     [['--seed', 'other']],
     [['--fault-rate', '2']],
+    [['--seed-sessions', '10']],
     [['--nope']],
     [['positional']],
   ])('%j is a usage error', (argv) => {

@@ -14,6 +14,8 @@ Options:
   --port N                  port to listen on; 0 picks a free one (default 8788)
   --host H                  interface to bind (default 127.0.0.1)
   --seed presence|empty     built-in base to serve (default presence, unless --base is given)
+  --seed-members N          Members Registry rows of the presence seed (default 500)
+  --seed-sessions N         Presence Operations rows of the presence seed (default 3000)
   --base FILE               serve the base defined in FILE (JSON); repeatable
   --token T                 accepted bearer token; repeatable. Default: $AIRTABLE_ACCESS_TOKEN,
                             or a generated one printed at start-up
@@ -35,6 +37,8 @@ const argsSchema = z.object({
   port: int(0).max(65_535).default(8788),
   host: z.string().min(1).default('127.0.0.1'),
   seed: z.enum(['presence', 'empty']).optional(),
+  seedMembers: int(2).optional(),
+  seedSessions: int(24).optional(),
   base: z.array(z.string().min(1)).default([]),
   token: z.array(z.string().min(1)).default([]),
   rateLimit: int(0).default(5),
@@ -70,6 +74,8 @@ export function parseEmulatorArgs(
         port: { type: 'string' },
         host: { type: 'string' },
         seed: { type: 'string' },
+        'seed-members': { type: 'string' },
+        'seed-sessions': { type: 'string' },
         base: { type: 'string', multiple: true },
         token: { type: 'string', multiple: true },
         'rate-limit': { type: 'string' },
@@ -90,6 +96,8 @@ export function parseEmulatorArgs(
     port: values.port,
     host: values.host,
     seed: values.seed,
+    seedMembers: values['seed-members'],
+    seedSessions: values['seed-sessions'],
     base: values.base,
     token: values.token,
     rateLimit: values['rate-limit'],

@@ -15,10 +15,15 @@ export const emulatorCommand: Command = {
   usage: EMULATOR_USAGE,
   async run({ argv, env, io, signal }) {
     const args = parseEmulatorArgs(argv, env, generateToken)
-    const bases = await loadSeedBases({
-      seed: args.seed ?? (args.base.length > 0 ? undefined : 'presence'),
-      files: args.base,
-    })
+    const bases = await loadSeedBases(
+      { seed: args.seed ?? (args.base.length > 0 ? undefined : 'presence'), files: args.base },
+      {
+        presence: {
+          ...(args.seedMembers !== undefined && { members: args.seedMembers }),
+          ...(args.seedSessions !== undefined && { sessions: args.seedSessions }),
+        },
+      },
+    )
     const running = await startEmulator({
       port: args.port,
       host: args.host,

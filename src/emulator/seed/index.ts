@@ -11,6 +11,7 @@ import type { EmulatedBase } from '../state/index.ts'
 import type { BaseDefinition } from './definition.ts'
 import { loadBaseDefinition, startOfUtcDay, type LoadOptions } from './load.ts'
 import { presenceDefinition } from './presence.ts'
+import type { PresenceScale } from './presence-records.ts'
 import { BaseDefinitionError } from './validate.ts'
 import { systemClock } from '../../shared/clock.ts'
 
@@ -22,7 +23,12 @@ export {
 export { loadBaseDefinition, type LoadOptions } from './load.ts'
 export { BaseDefinitionError, parseBaseDefinition } from './validate.ts'
 export { PRESENCE_BASE_ID, presenceDefinition } from './presence.ts'
-export { DEMO_HOST_EMAIL, DEMO_MEMBER_EMAIL, PRESENCE_COUNTS } from './presence-records.ts'
+export {
+  DEMO_HOST_EMAIL,
+  DEMO_MEMBER_EMAIL,
+  PRESENCE_COUNTS,
+  type PresenceScale,
+} from './presence-records.ts'
 export { TABLES as PRESENCE_TABLES } from './presence-schema.ts'
 
 export const EMPTY_BASE_ID = 'appEmptyBase00001'
@@ -68,23 +74,30 @@ export function readBaseDefinitionFile(path: string): unknown {
   }
 }
 
+/** Options of {@link loadSeed}: the loader's, plus the Presence seed's size. */
+export interface SeedOptions extends LoadOptions {
+  /** Rows of the scalable Presence tables (`presence` only). @default the demo base's */
+  presence?: PresenceScale
+}
+
 /** Builds a built-in seed or a definition file as an EmulatedBase. */
 export function loadSeed(
   seed: SeedName | { file: string },
-  options: LoadOptions = {},
+  options: SeedOptions = {},
 ): EmulatedBase {
+  const { presence: scale, ...load } = options
   if (typeof seed === 'object') {
     return loadBaseDefinition(readBaseDefinitionFile(seed.file) as BaseDefinition, {
       source: seed.file,
-      ...options,
+      ...load,
     })
   }
   switch (seed) {
     case 'empty':
-      return loadBaseDefinition(emptyDefinition(), options)
+      return loadBaseDefinition(emptyDefinition(), load)
     case 'presence': {
-      const dayMs = startOfUtcDay((options.clock ?? systemClock).now())
-      return loadBaseDefinition(presenceDefinition(dayMs), { trusted: true, ...options })
+      const dayMs = startOfUtcDay((load.clock ?? systemClock).now())
+      return loadBaseDefinition(presenceDefinition(dayMs, scale), { trusted: true, ...load })
     }
   }
 }
@@ -92,7 +105,7 @@ export function loadSeed(
 /** The bases the CLI serves: an optional built-in seed plus definition files. */
 export function loadSeedBases(
   request: { seed?: SeedName | undefined; files?: readonly string[] },
-  options: LoadOptions = {},
+  options: SeedOptions = {},
 ): Promise<EmulatedBase[]> {
   const bases: EmulatedBase[] = []
   if (request.seed !== undefined) bases.push(loadSeed(request.seed, options))

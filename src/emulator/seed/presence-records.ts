@@ -34,6 +34,37 @@ export const PRESENCE_COUNTS = {
   [TABLES.likes]: 1500,
 } as const
 
+/**
+ * How many rows the scalable Presence tables get (benchmarks grow the base; the default is the
+ * demo base every test knows). Rows stay deterministic for a given scale.
+ */
+export interface PresenceScale {
+  /** Members Registry rows (≥ 2). @default 500 */
+  members?: number
+  /** Presence Operations rows (≥ 24: the demo sessions). @default 3000 */
+  sessions?: number
+}
+
+interface Counts {
+  members: number
+  hosts: number
+  sessions: number
+  likes: number
+}
+
+function countsOf(scale: PresenceScale): Counts {
+  const members = scale.members ?? PRESENCE_COUNTS[TABLES.members]
+  const sessions = scale.sessions ?? PRESENCE_COUNTS[TABLES.sessions]
+  if (!Number.isInteger(members) || members < 2) throw new Error(`members: ${members} (≥ 2)`)
+  if (!Number.isInteger(sessions) || sessions < 24) throw new Error(`sessions: ${sessions} (≥ 24)`)
+  return {
+    members,
+    sessions,
+    hosts: PRESENCE_COUNTS[TABLES.hosts],
+    likes: PRESENCE_COUNTS[TABLES.likes],
+  }
+}
+
 const HOUR_MS = 60 * 60 * 1000
 const DAY_MS = 24 * HOUR_MS
 
@@ -44,10 +75,21 @@ export function presenceRecordId(table: string, index: number): string {
   const key = `${table}\u0000${index}`
   let id = recordIds.get(key)
   if (id === undefined) {
-    id = derivedId('rec', PRESENCE_SEED, table, index)
+    id = index < SCALED_FROM ? derivedId('rec', PRESENCE_SEED, table, index) : scaledId(table, index)
     recordIds.set(key, id)
   }
   return id
+}
+
+/** Rows past the demo base's sizes: random IDs would collide by the hundred thousand. */
+const SCALED_FROM = 3000
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+
+/** A table-specific 10-character stem and the index in 4 base-62 digits (up to 14.7 M rows). */
+function scaledId(table: string, index: number): string {
+  let digits = ''
+  for (let n = index, i = 0; i < 4; i++, n = Math.floor(n / 62)) digits = BASE62[n % 62] + digits
+  return derivedId('rec', PRESENCE_SEED, table, 'scaled').slice(0, 13) + digits
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString()
@@ -71,8 +113,8 @@ function person(rng: Random, role: 'member' | 'host', index: number): Person {
   }
 }
 
-function memberRecords(rng: Random, dayMs: number): RecordDefinition[] {
-  const count = PRESENCE_COUNTS[TABLES.members]
+function memberRecords(rng: Random, dayMs: number, counts: Counts): RecordDefinition[] {
+  const count = counts.members
   return Array.from({ length: count }, (_, i) => {
     const p = person(rng, 'member', i)
     const demo = i === 0
@@ -108,8 +150,8 @@ function memberRecords(rng: Random, dayMs: number): RecordDefinition[] {
   })
 }
 
-function hostRecords(rng: Random, dayMs: number): RecordDefinition[] {
-  const count = PRESENCE_COUNTS[TABLES.hosts]
+function hostRecords(rng: Random, dayMs: number, counts: Counts): RecordDefinition[] {
+  const count = counts.hosts
   return Array.from({ length: count }, (_, i) => {
     const p = person(rng, 'host', i)
     const demo = i === 0
@@ -145,14 +187,11 @@ function hostRecords(rng: Random, dayMs: number): RecordDefinition[] {
 }
 
 /** Who meets whom: the demo pair first (past and upcoming), then random pairs. */
-function sessionPair(rng: Random, i: number): [member: number, host: number] {
+function sessionPair(rng: Random, i: number, counts: Counts): [member: number, host: number] {
   if (i < 8) return [0, 0]
-  if (i < 16) return [0, rng.int(1, PRESENCE_COUNTS[TABLES.hosts] - 1)]
-  if (i < 24) return [rng.int(1, PRESENCE_COUNTS[TABLES.members] - 1), 0]
-  return [
-    rng.int(0, PRESENCE_COUNTS[TABLES.members] - 1),
-    rng.int(0, PRESENCE_COUNTS[TABLES.hosts] - 1),
-  ]
+  if (i < 16) return [0, rng.int(1, counts.hosts - 1)]
+  if (i < 24) return [rng.int(1, counts.members - 1), 0]
+  return [rng.int(0, counts.members - 1), rng.int(0, counts.hosts - 1)]
 }
 
 function bookingStatus(rng: Random, past: boolean, demo: boolean): (typeof BOOKING_STATUS)[number] {
@@ -161,11 +200,11 @@ function bookingStatus(rng: Random, past: boolean, demo: boolean): (typeof BOOKI
   return rng.chance(0.7) ? 'Confirmed' : rng.pick(['Pending', 'Cancelled'])
 }
 
-function sessionRecords(rng: Random, dayMs: number): RecordDefinition[] {
-  const count = PRESENCE_COUNTS[TABLES.sessions]
+function sessionRecords(rng: Random, dayMs: number, counts: Counts): RecordDefinition[] {
+  const count = counts.sessions
   // Sessions span 120 days back to 60 days ahead, in booking order; the first 24 involve demos.
   const sessions = Array.from({ length: count }, (_, i) => {
-    const [member, host] = sessionPair(rng, i)
+    const [member, host] = sessionPair(rng, i, counts)
     const demo = i < 24
     const past = demo ? i % 2 === 0 : rng.chance(2 / 3)
     const offsetHours = past ? -rng.int(2, 120 * 24) : rng.int(2, 60 * 24)
@@ -222,13 +261,13 @@ function sessionRecords(rng: Random, dayMs: number): RecordDefinition[] {
 
 const startOfDay = (ms: number): number => Math.floor(ms / DAY_MS) * DAY_MS
 
-function likeRecords(rng: Random, dayMs: number): RecordDefinition[] {
-  const count = PRESENCE_COUNTS[TABLES.likes]
+function likeRecords(rng: Random, dayMs: number, counts: Counts): RecordDefinition[] {
+  const count = counts.likes
   return Array.from({ length: count }, (_, i) => {
     // The demo pair like each other, and a few others like or are liked by them.
     const member =
-      i < 6 ? 0 : i < 10 ? rng.int(1, 499) : rng.int(0, PRESENCE_COUNTS[TABLES.members] - 1)
-    const host = i < 6 ? 0 : i < 10 ? 0 : rng.int(0, PRESENCE_COUNTS[TABLES.hosts] - 1)
+      i < 6 ? 0 : i < 10 ? rng.int(1, counts.members - 1) : rng.int(0, counts.members - 1)
+    const host = i < 6 ? 0 : i < 10 ? 0 : rng.int(0, counts.hosts - 1)
     const direction = i < 6 ? DIRECTIONS[i % 2] : rng.pick(DIRECTIONS)
     return {
       id: presenceRecordId(TABLES.likes, i),
@@ -243,12 +282,16 @@ function likeRecords(rng: Random, dayMs: number): RecordDefinition[] {
 }
 
 /** Every Presence table's records, by table name. */
-export function presenceRecords(dayMs: number): Record<string, RecordDefinition[]> {
+export function presenceRecords(
+  dayMs: number,
+  scale: PresenceScale = {},
+): Record<string, RecordDefinition[]> {
   const rng = new Random(PRESENCE_SEED)
+  const counts = countsOf(scale)
   return {
-    [TABLES.members]: memberRecords(rng, dayMs),
-    [TABLES.hosts]: hostRecords(rng, dayMs),
-    [TABLES.sessions]: sessionRecords(rng, dayMs),
+    [TABLES.members]: memberRecords(rng, dayMs, counts),
+    [TABLES.hosts]: hostRecords(rng, dayMs, counts),
+    [TABLES.sessions]: sessionRecords(rng, dayMs, counts),
     [TABLES.templates]: TEMPLATES.map(([name, channel, body], i) => ({
       id: presenceRecordId(TABLES.templates, i),
       fields: {
@@ -267,6 +310,6 @@ export function presenceRecords(dayMs: number): Record<string, RecordDefinition[
         'Active Status': i % 10 !== 9,
       },
     })),
-    [TABLES.likes]: likeRecords(rng, dayMs),
+    [TABLES.likes]: likeRecords(rng, dayMs, counts),
   }
 }

@@ -216,3 +216,20 @@ describe('other seeds', () => {
       expect(table.records, table.schema.name).toEqual(b.tables[i]?.records)
   }, 120_000)
 })
+
+describe('the Presence seed at another scale', () => {
+  test('members and sessions grow; the demo accounts and other tables stay', () => {
+    const scaled = loadSeed('presence', {
+      clock: new ManualClock(NOW),
+      presence: { members: 800, sessions: 5000 },
+    })
+    const counts = Object.fromEntries(
+      scaled.schema().tables.map((t) => [t.name, scaled.count(t.id)]),
+    )
+    expect(counts).toEqual({ ...PRESENCE_COUNTS, [T.members]: 800, [T.sessions]: 5000 })
+    const render = scaled.renderer(T.members)
+    const emails = scaled.list(T.members, {}).map((r) => (render(r) as Row).fields['Email'])
+    expect(emails[0]).toBe(DEMO_MEMBER_EMAIL)
+    expect(new Set(emails).size).toBe(800)
+  })
+})

@@ -3,17 +3,17 @@
  * in code: the schema of presence-schema.ts plus the generated rows of presence-records.ts.
  */
 import type { BaseDefinition } from './definition.ts'
-import { PRESENCE_SEED, presenceRecords } from './presence-records.ts'
+import { PRESENCE_SEED, presenceRecords, type PresenceScale } from './presence-records.ts'
 import { presenceTables } from './presence-schema.ts'
 
 export const PRESENCE_BASE_ID = 'appPresenceDemo01'
 
 /**
  * The Presence definition for the day starting at `dayMs` (UTC midnight): sessions are placed
- * around that day, so the same day always yields the same base.
+ * around that day, so the same day (and `scale`) always yields the same base.
  */
-export function presenceDefinition(dayMs: number): BaseDefinition {
-  const records = presenceRecords(dayMs)
+export function presenceDefinition(dayMs: number, scale: PresenceScale = {}): BaseDefinition {
+  const records = presenceRecords(dayMs, scale)
   return {
     id: PRESENCE_BASE_ID,
     name: 'Presence',
