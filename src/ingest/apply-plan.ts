@@ -10,6 +10,7 @@
 import type { AirtableClient } from '../airtable/index.ts'
 import type { Fields } from '../protocol/index.ts'
 import {
+  appendAudit,
   deleteRecords,
   deleteRecordsExcept,
   getRecords,
@@ -99,7 +100,8 @@ async function applyOp(
   options: { baseId: string; op: IngestOp; fetched: FetchedRecords; source: ChangeSource },
 ): Promise<number> {
   const { baseId, op } = options
-  const origin = { baseId, tableId: op.tableId, source: options.source, actor: op.actor }
+  const plain = { baseId, tableId: op.tableId, source: options.source, actor: op.actor }
+  const origin = { ...plain, audit: { at: op.action.timestamp, detail: { airtable: op.action } } }
   switch (op.kind) {
     case 'create': {
       const result = await upsertRecords(tx, { ...origin, records: op.records, mode: 'replace' })
@@ -119,14 +121,50 @@ async function applyOp(
     }
     case 'destroy':
       return (await deleteRecords(tx, { ...origin, ids: op.recordIds })).deleted.length
-    case 'drop-fields':
-      return dropFields(tx, { ...origin, fieldIds: op.fieldIds })
+    case 'drop-fields': {
+      const updated = await dropFields(tx, { ...plain, fieldIds: op.fieldIds })
+      await auditSchemaDrop(tx, { op, source: options.source, baseId, records: updated })
+      return updated
+    }
     case 'drop-table': {
-      const result = await deleteRecordsExcept(tx, { ...origin, keepIds: [] })
+      const result = await deleteRecordsExcept(tx, { ...plain, keepIds: [] })
       await pruneViewOrders(tx, { baseId, tableId: op.tableId, keepViewIds: [] })
+      await auditSchemaDrop(tx, {
+        op,
+        source: options.source,
+        baseId,
+        records: result.deleted.length,
+      })
       return result.deleted.length
     }
   }
+}
+
+/**
+ * A deleted field or table is one audit entry, not one per record it emptied: the records'
+ * cells were not edited, and a 100k-row table would flood the log.
+ */
+async function auditSchemaDrop(
+  tx: Db,
+  options: { op: IngestOp; source: ChangeSource; baseId: string; records: number },
+): Promise<void> {
+  const { op } = options
+  await appendAudit(tx, [
+    {
+      baseId: options.baseId,
+      tableId: op.tableId,
+      actor: op.actor ?? 'airtable',
+      source: options.source,
+      action: op.kind,
+      outcome: 'applied',
+      at: op.action.timestamp,
+      detail: {
+        airtable: op.action,
+        records: options.records,
+        ...(op.kind === 'drop-fields' && { fieldIds: op.fieldIds }),
+      },
+    },
+  ])
 }
 
 /** Removes deleted fields' cells from every record of the table (each such record is updated). */

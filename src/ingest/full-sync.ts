@@ -9,11 +9,14 @@ import type { AirtableClient, Priority } from '../airtable/index.ts'
 import type { BaseSchema, Table } from '../protocol/index.ts'
 import {
   analyzeRecords,
+  appendAudit,
+  listTableSyncStates,
   countRecords,
   deleteRecordsExcept,
   saveBaseSchema,
   setBaseSyncState,
   setTableSyncState,
+  type AuditInput,
   type ChangeSource,
   type Db,
 } from '../store/index.ts'
@@ -91,6 +94,13 @@ export async function runFullSync(options: FullSyncOptions): Promise<FullSyncRes
     tables: schema.tables.map((t) => ({ tableId: t.id, tableName: t.name })),
   })
   await dropRemovedTables(db, { baseId, schema, source: options.source ?? 'full-sync' })
+  // A table synced before is audited record by record (what differs is a change the webhook
+  // missed); a table's first sync is a load, summed up in one entry at the end.
+  const syncedBefore = new Set(
+    (await listTableSyncStates(db, baseId))
+      .filter((s) => s.lastFullSyncAt !== undefined)
+      .map((s) => s.tableId),
+  )
 
   const synced: TableSyncResult[] = []
   const failures: { tableId: string; tableName: string; error: unknown }[] = []
@@ -133,7 +143,8 @@ export async function runFullSync(options: FullSyncOptions): Promise<FullSyncRes
       { status: 'syncing', lastFullSyncStartedAt: new Date(startedMs).toISOString() },
     )
     try {
-      const records = await syncRecords({ ...common, table })
+      const audit = syncedBefore.has(table.id)
+      const records = await syncRecords({ ...common, table, audit })
       phase1.push({ table, startedMs, records })
       emitProgress(options.onProgress, {
         type: 'records-done',
@@ -187,6 +198,7 @@ export async function runFullSync(options: FullSyncOptions): Promise<FullSyncRes
   if (failures.length > 0) throw new FullSyncError({ failures, synced })
 
   const finishedAt = new Date(now()).toISOString()
+  await appendAudit(db, [summaryAudit(baseId, options.source ?? 'full-sync', synced)])
   await setBaseSyncState(db, baseId, {
     lastFullSyncAt: finishedAt,
     needsResync: false,
@@ -210,6 +222,36 @@ export async function runFullSync(options: FullSyncOptions): Promise<FullSyncRes
     durationMs: result.durationMs,
   })
   return result
+}
+
+/** One audit entry per full sync: what it found, table by table. */
+function summaryAudit(
+  baseId: string,
+  source: ChangeSource,
+  synced: readonly TableSyncResult[],
+): AuditInput {
+  const sum = (key: 'records' | 'created' | 'updated' | 'deleted'): number =>
+    synced.reduce((n, t) => n + t[key], 0)
+  return {
+    baseId,
+    actor: 'airtable',
+    source,
+    action: source === 'resync' ? 'resync' : 'full-sync',
+    outcome: 'applied',
+    detail: {
+      records: sum('records'),
+      created: sum('created'),
+      updated: sum('updated'),
+      deleted: sum('deleted'),
+      tables: synced.map((t) => ({
+        tableId: t.tableId,
+        records: t.records,
+        created: t.created,
+        updated: t.updated,
+        deleted: t.deleted,
+      })),
+    },
+  }
 }
 
 /** Tables deleted in Airtable: their records leave the mirror (as deletions in the feed). */

@@ -117,6 +117,7 @@ describe('cellsToV1', () => {
 const envelope = { timestamp: '2026-01-01T00:00:00.000Z', payloadFormat: 'v0' }
 
 describe('planPayloads', () => {
+  const when = (n: number) => ({ timestamp: envelope.timestamp, baseTransactionNumber: n })
   test('turns payloads into ordered operations with V1 cells and actors', () => {
     const payloads: WebhookPayload[] = [
       {
@@ -152,7 +153,13 @@ describe('planPayloads', () => {
       },
     ]
     const plan = planPayloads(payloads, fieldLookupOf(schema))
-    expect(plan.ops).toEqual([
+    // Who and when as the payload reports them, for the audit log.
+    expect(plan.ops.map((op) => op.action)).toEqual([
+      { ...when(1), source: 'client', user: { id: 'usrOps' } },
+      { ...when(2), source: 'automation', user: undefined },
+      { ...when(2), source: 'automation', user: undefined },
+    ])
+    expect(plan.ops.map((op) => ({ ...op, action: undefined }))).toEqual([
       {
         kind: 'create',
         tableId: 'tblTasks',

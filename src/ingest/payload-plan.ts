@@ -12,7 +12,18 @@ import type { Fields, WebhookPayload } from '../protocol/index.ts'
 import { cellsToV1, type FieldLookup } from './cells-v1.ts'
 
 /** One mirror operation, attributed to whoever made the change in Airtable. */
-export type IngestOp = IngestOpBody & { actor: string | undefined }
+export type IngestOp = IngestOpBody & { actor: string | undefined; action: AirtableAction }
+
+/** Who made a change and when, as the payload reports it (for the audit log). */
+export interface AirtableAction {
+  /** ISO time of the payload. */
+  timestamp: string
+  baseTransactionNumber: number
+  /** `actionMetadata.source`: `client`, `publicApi`, `automation`, … (undefined: not sent). */
+  source: string | undefined
+  /** The collaborator or token owner, for `client` and `publicApi`. */
+  user: { id: string; email?: string; name?: string } | undefined
+}
 
 /** What an operation does. */
 export type IngestOpBody =
@@ -94,10 +105,29 @@ export function actorOf(payload: WebhookPayload): string | undefined {
   return user === undefined ? `airtable:${meta.source}` : `airtable:${user.id}`
 }
 
+/** The payload's who and when, for the audit log. */
+export function actionOf(payload: WebhookPayload): AirtableAction {
+  const user = payload.actionMetadata?.sourceMetadata?.user
+  return {
+    timestamp: payload.timestamp,
+    baseTransactionNumber: payload.baseTransactionNumber,
+    source: payload.actionMetadata?.source,
+    user:
+      user === undefined
+        ? undefined
+        : {
+            id: user.id,
+            ...(user.email !== undefined && { email: user.email }),
+            ...(user.name !== undefined && { name: user.name }),
+          },
+  }
+}
+
 function planOne(payload: WebhookPayload, lookup: FieldLookup, plan: IngestPlan): void {
   const actor = actorOf(payload)
+  const action = actionOf(payload)
   const push = (body: IngestOpBody): void => {
-    const op: IngestOp = { ...body, actor }
+    const op: IngestOp = { ...body, actor, action }
     plan.ops.push(op)
     if (op.kind !== 'drop-fields') plan.touchedTableIds.add(op.tableId)
   }

@@ -56,6 +56,11 @@ export interface SyncTableOptions {
   maxRestarts?: number
   /** Also fetch and store each view's record order. @default true */
   views?: boolean
+  /**
+   * Log each record that differs from the mirror in the audit log (a change the webhook did not
+   * deliver). Off for a table's first sync: loading a table is not a change. @default false
+   */
+  audit?: boolean
   /** Fetched pages that may wait to be written before fetching pauses. @default 4 */
   maxPendingWrites?: number
   signal?: AbortSignal | undefined
@@ -103,6 +108,7 @@ export type RecordsResult = Pick<
 export async function syncRecords(options: SyncTableOptions): Promise<RecordsResult> {
   const { db, airtable, baseId, table } = options
   const ref = { baseId, tableId: table.id }
+  const audit = options.audit === true ? { detail: { fullSync: true } } : undefined
   const label = { tableId: table.id, tableName: table.name }
   const sinceSeq = await latestSeq(db)
   const result: RecordsResult = {
@@ -153,6 +159,7 @@ export async function syncRecords(options: SyncTableOptions): Promise<RecordsRes
         ...ref,
         records: inputs,
         source: options.source ?? 'full-sync',
+        audit,
       })
       result.created += w.created.length
       result.updated += w.updated.length
@@ -169,6 +176,7 @@ export async function syncRecords(options: SyncTableOptions): Promise<RecordsRes
     keepIds: [...seen],
     unchangedSinceSeq: sinceSeq,
     source: options.source ?? 'full-sync',
+    audit,
   })
   result.deleted = removed.deleted.length
   result.records = seen.size

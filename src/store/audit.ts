@@ -13,7 +13,10 @@ export interface AuditInput {
   tableId?: string | undefined
   recordId?: string | undefined
   mutationId?: string | undefined
-  /** Who: a user's `sub`, `service`, or `airtable` for changes made there. */
+  /**
+   * Who: a user's `sub`, `service`; for changes made in Airtable `airtable:<user ID>` (a
+   * collaborator or token owner), `airtable:<source>` (automation, form, sync, …) or `airtable`.
+   */
   actor?: string | undefined
   actorRole?: string | undefined
   /** Where it came from: `api`, `sdk`, `webhook`, `full-sync`, `outbox`, ... */
@@ -81,7 +84,10 @@ export interface AuditFilter {
   tableId?: string
   recordId?: string
   mutationId?: string
+  /** An actor, or an actor prefix before `:` (`airtable` matches `airtable:usr…` too). */
   actor?: string
+  /** `api`, `outbox`, `webhook`, `poll`, `resync`, `full-sync`, ... */
+  source?: string
   /** ISO time, inclusive. */
   since?: string
   /** ISO time, exclusive. */
@@ -98,8 +104,10 @@ export async function queryAudit(db: Db, filter: AuditFilter = {}): Promise<Audi
     `select * from audit_log
      where ($1::text is null or base_id = $1) and ($2::text is null or table_id = $2)
        and ($3::text is null or record_id = $3) and ($4::text is null or mutation_id = $4)
-       and ($5::text is null or actor = $5) and ($6::timestamptz is null or at >= $6)
+       and ($5::text is null or actor = $5 or starts_with(actor, $5 || ':'))
+       and ($6::timestamptz is null or at >= $6)
        and ($7::timestamptz is null or at < $7) and ($8::bigint is null or id < $8)
+       and ($10::text is null or source = $10)
      order by id desc
      limit $9`,
     [
@@ -112,6 +120,7 @@ export async function queryAudit(db: Db, filter: AuditFilter = {}): Promise<Audi
       filter.until ?? null,
       filter.beforeId ?? null,
       filter.limit ?? 100,
+      filter.source ?? null,
     ],
   )
   return rows.map(auditOf)

@@ -48,6 +48,7 @@ export {
   type RecordInput,
   type TableRef,
   type WriteOrigin,
+  type ChangeAudit,
   type WriteResult,
   type UpsertRecordsOptions,
   type DeleteRecordsOptions,

@@ -4,6 +4,7 @@
  * and reports which records it changed; writes that change nothing emit nothing.
  */
 import type { Fields } from '../protocol/index.ts'
+import { appendAudit, type AuditInput } from './audit.ts'
 import type { Db } from './db.ts'
 import { appendChanges, lockFeed, type ChangeInput, type ChangeSource } from './feed.ts'
 import { applyWrite, changedFieldIds, type WriteMode } from './record-diff.ts'
@@ -39,6 +40,20 @@ export interface WriteOrigin {
   source: ChangeSource
   actor?: string | undefined
   mutationId?: string | undefined
+  /**
+   * Also log each change in the audit log, in the same transaction and one insert per call
+   * (changes ingested from Airtable; local writes log their own, richer entries).
+   * @default undefined (no audit entries)
+   */
+  audit?: ChangeAudit | undefined
+}
+
+/** How the changes of a write appear in the audit log. */
+export interface ChangeAudit {
+  /** When the change happened, as Airtable reports it (ISO). @default the transaction's time */
+  at?: string | undefined
+  /** Merged into each entry's `detail` (e.g. Airtable's action metadata). */
+  detail?: Record<string, unknown> | undefined
 }
 
 /** What a write did, by record ID. */
@@ -110,6 +125,7 @@ export function upsertRecords(db: Db, options: UpsertRecordsOptions): Promise<Wr
       })
     }
     const seqs = await appendChanges(tx, changes)
+    await auditChanges(tx, options.audit, { changes, seqs })
     const seqById = new Map(changes.map((change, index) => [change.recordId, seqs[index]]))
     await writeRows(
       tx,
@@ -306,21 +322,60 @@ async function emitDeletions(
   rows: readonly { id: string; fields: Fields }[],
 ): Promise<WriteResult> {
   const result = emptyResult()
-  const seqs = await appendChanges(
-    tx,
-    rows.map((row) => ({
-      ...origin(options),
-      baseId: options.baseId,
-      tableId: options.tableId,
-      recordId: row.id,
-      kind: 'deleted',
-      before: row.fields,
-      changedFieldIds: Object.keys(row.fields).sort(),
-    })),
-  )
+  const changes = rows.map((row): ChangeInput => ({
+    ...origin(options),
+    baseId: options.baseId,
+    tableId: options.tableId,
+    recordId: row.id,
+    kind: 'deleted',
+    before: row.fields,
+    changedFieldIds: Object.keys(row.fields).sort(),
+  }))
+  const seqs = await appendChanges(tx, changes)
+  await auditChanges(tx, options.audit, { changes, seqs })
   result.deleted = rows.map((row) => row.id)
   result.lastSeq = seqs.at(-1)
   return result
+}
+
+const AUDIT_ACTION = { created: 'create', updated: 'update', deleted: 'delete' } as const
+
+/**
+ * One audit entry per feed entry, before/after holding only the fields that changed (a field
+ * absent from `after` was cleared, absent from `before` was empty), linked by the feed's seq.
+ */
+async function auditChanges(
+  tx: Db,
+  audit: ChangeAudit | undefined,
+  logged: { changes: readonly ChangeInput[]; seqs: readonly number[] },
+): Promise<void> {
+  const { changes, seqs } = logged
+  if (audit === undefined || changes.length === 0) return
+  await appendAudit(
+    tx,
+    changes.map((change, index): AuditInput => {
+      const changed = change.changedFieldIds ?? []
+      return {
+        baseId: change.baseId,
+        tableId: change.tableId,
+        recordId: change.recordId,
+        actor: change.actor ?? 'airtable',
+        source: change.source,
+        action: change.kind === 'mutation' ? 'mutation' : AUDIT_ACTION[change.kind],
+        before: change.before === undefined ? undefined : pick(change.before, changed),
+        after: change.after === undefined ? undefined : pick(change.after, changed),
+        outcome: 'applied',
+        at: audit.at,
+        detail: { ...audit.detail, seq: seqs[index], changedFieldIds: changed },
+      }
+    }),
+  )
+}
+
+function pick(fields: Fields, keys: readonly string[]): Fields {
+  const picked: Fields = {}
+  for (const key of keys) if (Object.hasOwn(fields, key)) picked[key] = fields[key]
+  return picked
 }
 
 function origin(options: WriteOrigin): Pick<ChangeInput, 'source' | 'actor' | 'mutationId'> {

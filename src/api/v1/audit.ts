@@ -1,10 +1,16 @@
 /**
- * `GET /v1/audit` (issue 4): the audit log, newest first — every accepted write, every outbox
+ * `GET /v1/audit`: the audit log, newest first — every accepted write, every outbox
  * action and every ingested change, with who, source, table, record, before, after, outcome,
  * attempts and Airtable's latency. Admins and the service key only.
  *
  * Filters: `table` (name or ID), `record`, `mutation`, `actor` (a user's `sub`, `service`,
- * `airtable`), `from` (ISO, inclusive), `to` (ISO, exclusive), `limit` (≤ 1000, default 100).
+ * `airtable`, which also matches `airtable:<user ID>` and `airtable:<source>`), `source` (`api`,
+ * `outbox`, `webhook`, `poll`, `resync`, `full-sync`), `from` (ISO, inclusive), `to` (ISO,
+ * exclusive), `limit` (≤ 1000, default 100).
+ *
+ * Changes ingested from Airtable carry `at` as Airtable reports it, `before`/`after` with only
+ * the fields that changed, and `detail.airtable` (`source`, `user`, `timestamp`,
+ * `baseTransactionNumber`) and `detail.seq` (the change feed entry).
  * Paging: an answer that filled `limit` carries `cursor`; pass it back to get older entries
  * (entry IDs only grow, so pages never repeat or skip an entry).
  */
@@ -22,6 +28,7 @@ const auditQuerySchema = z.object({
   record: z.string().min(1).optional(),
   mutation: z.string().min(1).optional(),
   actor: z.string().min(1).optional(),
+  source: z.string().min(1).optional(),
   from: isoTime.optional(),
   to: isoTime.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -43,6 +50,7 @@ export function auditRoutes(ctx: ApiContext): Hono<ApiEnv> {
       ...(query.record !== undefined && { recordId: query.record }),
       ...(query.mutation !== undefined && { mutationId: query.mutation }),
       ...(query.actor !== undefined && { actor: query.actor }),
+      ...(query.source !== undefined && { source: query.source }),
       ...(query.from !== undefined && { since: query.from }),
       ...(query.to !== undefined && { until: query.to }),
       ...(query.cursor !== undefined && { beforeId: query.cursor }),

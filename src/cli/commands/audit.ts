@@ -19,7 +19,9 @@ Prints the audit log of a running airsync server, newest first.
 Options:
   --table T     only entries of table T (name or ID)
   --record R    only entries of record R
-  --actor A     only entries by A (a user's sub, service, airtable)
+  --actor A     only entries by A (a user's sub, service; airtable: every change made
+                in Airtable, airtable:usr… one collaborator's)
+  --source S    only entries from S (api, outbox, webhook, poll, resync, full-sync)
   --since ISO   only entries at or after this time
   --until ISO   only entries before this time
   --limit N     entries printed (default 50, at most 1000)
@@ -51,6 +53,7 @@ export const auditCommand: Command = {
       table: { type: 'string' },
       record: { type: 'string' },
       actor: { type: 'string' },
+      source: { type: 'string' },
       since: { type: 'string' },
       until: { type: 'string' },
       limit: { type: 'string' },
@@ -74,6 +77,7 @@ export const auditCommand: Command = {
     if (flags.table !== undefined) query.set('table', flags.table)
     if (flags.record !== undefined) query.set('record', flags.record)
     if (flags.actor !== undefined) query.set('actor', flags.actor)
+    if (flags.source !== undefined) query.set('source', flags.source)
     if (flags.since !== undefined) query.set('from', flags.since)
     if (flags.until !== undefined) query.set('to', flags.until)
     const { call } = serverCall(context, flags)
